@@ -1,0 +1,26 @@
+package network.chiral.signaling.api;
+
+import jakarta.json.JsonValue;
+
+/**
+ * A message the server passes from one peer to another: {@link Offer}, {@link Answer} or
+ * {@link Candidate}. The server never trusts {@link #from()}: it replaces it with the
+ * sender's registered id before forwarding.
+ */
+public sealed interface Relay permits Offer, Answer, Candidate {
+
+    /** The sender's id as the client wrote it; the server overwrites it. */
+    String from();
+
+    /** The registered id of the receiver. */
+    String to();
+
+    /** The opaque payload ({@code sdp} or {@code candidate}), passed on unchanged. */
+    JsonValue payload();
+
+    /** The same message stamped with the sender's registered id. */
+    Relay withFrom(String from);
+
+    /** This relay as a wire message (every relay is one). */
+    SignalMessage message();
+}

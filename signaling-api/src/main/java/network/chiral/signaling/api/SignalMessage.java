@@ -1,0 +1,26 @@
+package network.chiral.signaling.api;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+/**
+ * One JSON object on the wire: every frame in either direction is exactly one of these,
+ * told apart by its {@code type} key.
+ *
+ * <p>The {@code permits} list and the {@link JsonbTypeInfo} list name the same records; a unit
+ * test keeps them in step, because a record missing from the annotation would serialise
+ * without its {@code type} and be rejected by every client.
+ */
+@JsonbTypeInfo(key = "type", value = {
+    @JsonbSubtype(alias = "register", type = Register.class),
+    @JsonbSubtype(alias = "offer", type = Offer.class),
+    @JsonbSubtype(alias = "answer", type = Answer.class),
+    @JsonbSubtype(alias = "candidate", type = Candidate.class),
+    @JsonbSubtype(alias = "ping", type = Ping.class),
+    @JsonbSubtype(alias = "pong", type = Pong.class),
+    @JsonbSubtype(alias = "peers", type = Peers.class),
+    @JsonbSubtype(alias = "error", type = ErrorMessage.class)
+})
+public sealed interface SignalMessage
+        permits Register, Offer, Answer, Candidate, Ping, Pong, Peers, ErrorMessage {
+}

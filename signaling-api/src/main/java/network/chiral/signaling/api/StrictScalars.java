@@ -1,0 +1,63 @@
+package network.chiral.signaling.api;
+
+import java.lang.reflect.Type;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.serializer.DeserializationContext;
+import jakarta.json.bind.serializer.JsonbDeserializer;
+import jakarta.json.stream.JsonParser;
+
+/**
+ * Deserialisers that make JSON-B as strict as the protocol: Yasson would otherwise turn
+ * {@code "clientId": 12} into {@code "12"} and {@code "ts": "12"} into {@code 12}, and cannot
+ * bind a bare string or number to {@link JsonValue}.
+ */
+final class StrictScalars {
+    private StrictScalars() {
+    }
+
+    /** Accepts only a JSON string, or {@code null} (left to the record to reject if required). */
+    static final class StrictString implements JsonbDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context, Type type) {
+            JsonValue value = parser.getValue();
+            if (value instanceof JsonString string) {
+                return string.getString();
+            }
+            if (value == JsonValue.NULL) {
+                return null;
+            }
+            throw new JsonbException("expected a string");
+        }
+    }
+
+    /** Accepts only an integral JSON number that fits a long. */
+    static final class StrictLong implements JsonbDeserializer<Long> {
+        @Override
+        public Long deserialize(JsonParser parser, DeserializationContext context, Type type) {
+            JsonValue value = parser.getValue();
+            if (value == JsonValue.NULL) {
+                return null;
+            }
+            if (value instanceof JsonNumber number && number.isIntegral()) {
+                try {
+                    return number.longValueExact();
+                } catch (ArithmeticException e) {
+                    throw new JsonbException("integer out of range", e);
+                }
+            }
+            throw new JsonbException("expected an integer");
+        }
+    }
+
+    /** Accepts any JSON value (object, array, string, number, boolean) and keeps it as it is. */
+    static final class AnyValue implements JsonbDeserializer<JsonValue> {
+        @Override
+        public JsonValue deserialize(JsonParser parser, DeserializationContext context, Type type) {
+            return parser.getValue();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package network.chiral.signaling.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.util.List;
+
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SignalCodecTest {
+    private static final SignalCodec CODEC = new SignalCodec();
+
+    @AfterAll
+    static void close() throws Exception {
+        CODEC.close();
+    }
+
+    private static JsonValue json(String text) {
+        return Json.createReader(new StringReader(text)).readValue();
+    }
+
+    @Test
+    void everyPermittedRecordHasATypeAliasAndNoAliasNamesAnOutsider() {
+        List<Class<?>> permitted = List.of(SignalMessage.class.getPermittedSubclasses());
+        assertThat(SignalCodec.aliases().values()).containsExactlyInAnyOrderElementsOf(permitted);
+    }
+
+    @Test
+    void everyRecordEncodesWithItsTypeFirst() {
+        List<SignalMessage> samples = List.of(
+                new Register("a"),
+                new Offer("a", "b", json("{\"type\":\"offer\",\"sdp\":\"v=0\"}")),
+                new Answer("a", "b", json("{\"type\":\"answer\",\"sdp\":\"v=0\"}")),
+                new Candidate("a", "b", json("{\"candidate\":\"candidate:1\",\"sdpMid\":\"0\"}")),
+                new Ping(1L, "a"),
+                new Pong(1L, "a"),
+                new Peers(List.of("a"), 1),
+                ErrorMessage.of(ErrorCode.ID_TAKEN, "taken"));
+        for (SignalMessage message : samples) {
+            String alias = SignalCodec.aliases().entrySet().stream()
+                    .filter(e -> e.getValue() == message.getClass()).findFirst().orElseThrow().getKey();
+            assertThat(CODEC.encode(message)).startsWith("{\"type\":\"" + alias + "\"");
+        }
+    }
+
+    @Test
+    void decodesTheChiralClientsOffer() throws Exception {
+        SignalMessage message = CODEC.decode(
+                "{\"type\":\"offer\",\"from\":\"a\",\"to\":\"b\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}");
+        assertThat(message).isEqualTo(new Offer("a", "b", json("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}")));
+    }
+
+    @Test
+    void payloadsOfAnyJsonKindSurviveARoundTrip() throws Exception {
+        for (String payload : List.of("\"plain string\"", "42", "2.50", "true", "[1,\"x\",{\"k\":null}]",
+                "{\"candidate\":\"candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":null}")) {
+            String frame = "{\"type\":\"candidate\",\"from\":\"a\",\"to\":\"b\",\"candidate\":" + payload + "}";
+            Candidate decoded = (Candidate) CODEC.decode(frame);
+            assertThat(decoded.candidate()).isEqualTo(json(payload));
+            assertThat(CODEC.encode(decoded)).isEqualTo(frame);
+        }
+    }
+
+    @Test
+    void nonAsciiSdpSurvivesUnchanged() throws Exception {
+        String sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Ünïcödé 文件 🚀\r\n";
+        Offer offer = new Offer("a", "b", Json.createValue(sdp));
+        Offer back = (Offer) CODEC.decode(CODEC.encode(offer));
+        assertThat(((jakarta.json.JsonString) back.sdp()).getString()).isEqualTo(sdp);
+    }
+
+    @Test
+    void optionalFieldsAreLeftOutWhenAbsent() {
+        assertThat(CODEC.encode(new Pong(7L, null))).isEqualTo("{\"type\":\"pong\",\"ts\":7}");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{bad                                        | the frame is not valid JSON",
+        "''                                          | the frame is not valid JSON",
+        "[1,2]                                       | a message must be a JSON object",
+        "\"register\"                                | a message must be a JSON object",
+        "{\"clientId\":\"a\"}                        | a message requires a string field 'type'",
+        "{\"type\":7}                                | field 'type' must be a string",
+        "{\"type\":\"subscribe\"}                    | unknown message type 'subscribe'",
+        "{\"type\":\"register\"}                     | 'register' requires field 'clientId'",
+        "{\"type\":\"register\",\"clientId\":null}   | 'register' requires field 'clientId'",
+        "{\"type\":\"register\",\"clientId\":12}     | field 'clientId' has the wrong type",
+        "{\"type\":\"register\",\"clientId\":true}   | field 'clientId' has the wrong type",
+        "{\"type\":\"register\",\"clientId\":{}}     | field 'clientId' has the wrong type",
+        "{\"type\":\"offer\",\"to\":\"b\"}           | 'offer' requires field 'sdp'",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":null} | 'offer' requires field 'sdp'",
+        "{\"type\":\"answer\",\"sdp\":{}}            | 'answer' requires field 'to'",
+        "{\"type\":\"candidate\",\"to\":[1],\"candidate\":{}} | field 'to' has the wrong type",
+        "{\"type\":\"ping\",\"ts\":\"12\"}           | field 'ts' has the wrong type",
+        "{\"type\":\"ping\",\"ts\":1.5}              | field 'ts' has the wrong type",
+        "{\"type\":\"ping\"}                         | 'ping' requires field 'ts'",
+    })
+    void malformedFramesAreExplainedWithoutEchoingThem(String frame, String explanation) {
+        assertThatThrownBy(() -> CODEC.decode(frame))
+                .isInstanceOf(MalformedMessageException.class)
+                .hasMessage(explanation);
+    }
+
+    @Test
+    void aLongUnknownTypeIsShortenedInTheExplanation() {
+        String type = "x".repeat(10_000);
+        assertThatThrownBy(() -> CODEC.decode("{\"type\":\"" + type + "\"}"))
+                .hasMessage("unknown message type '" + "x".repeat(32) + "...'");
+    }
+
+    @Test
+    void typeNeedNotBeTheFirstKey() throws Exception {
+        assertThat(CODEC.decode("{\"clientId\":\"a\",\"extra\":{\"n\":[1]},\"type\":\"register\"}"))
+                .isEqualTo(new Register("a"));
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
+        assertThat(CODEC.decode("{\"type\":\"ping\",\"ts\":5,\"from\":\"a\",\"future\":1}"))
+                .isEqualTo(new Ping(5L, "a"));
+    }
+
+    @Test
+    void errorCodesHaveKebabCaseWireNames() {
+        assertThat(ErrorCode.PEER_NOT_FOUND.wireName()).isEqualTo("peer-not-found");
+        for (ErrorCode code : ErrorCode.values()) {
+            assertThat(code.wireName()).matches("[a-z]+(-[a-z]+)*");
+            assertThat(ErrorCode.fromWireName(code.wireName())).contains(code);
+        }
+    }
+}
