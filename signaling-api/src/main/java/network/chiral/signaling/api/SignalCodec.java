@@ -2,7 +2,6 @@ package network.chiral.signaling.api;
 
 import java.io.StringReader;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -32,6 +31,7 @@ public final class SignalCodec implements AutoCloseable {
 
     private final Jsonb jsonb;
     private final Map<String, Class<?>> typesByAlias;
+    private final Map<Class<?>, String> aliasesByType;
 
     public SignalCodec() {
         this.jsonb = JsonbBuilder.create(new JsonbConfig()
@@ -41,6 +41,13 @@ public final class SignalCodec implements AutoCloseable {
                         new StrictScalars.StrictLong(),
                         new StrictScalars.AnyValue()));
         this.typesByAlias = aliases();
+        this.aliasesByType = typesByAlias.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+    }
+
+    /** The {@code type} a message has on the wire, such as {@code "offer"}. */
+    public String typeName(SignalMessage message) {
+        return aliasesByType.get(message.getClass());
     }
 
     /** The {@code type} aliases declared on {@link SignalMessage}, with their records. */

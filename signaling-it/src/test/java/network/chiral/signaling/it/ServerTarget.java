@@ -1,0 +1,28 @@
+package network.chiral.signaling.it;
+
+import java.net.URI;
+import java.util.Map;
+
+/** A running signaling server that the protocol suite can be pointed at. */
+interface ServerTarget extends AutoCloseable {
+
+    /**
+     * Settings every target runs the shared suite with: small limits and a short idle timeout,
+     * so that the limit and liveness cases finish in seconds.
+     */
+    Map<String, String> SUITE_SETTINGS = Map.of(
+            "SIGNALING_HOST", "127.0.0.1",
+            "SIGNALING_PEERS_LIST_LIMIT", "5",
+            "SIGNALING_MAX_MESSAGE_BYTES", "65536",
+            "SIGNALING_IDLE_TIMEOUT_SECONDS", "2",
+            "SIGNALING_SEND_QUEUE_BYTES", "65536");
+
+    /** The WebSocket URI of the signaling endpoint (ends with a slash). */
+    URI webSocketUri();
+
+    /** The HTTP URI of the same context, for /health and friends (ends with a slash). */
+    default URI httpUri() {
+        URI ws = webSocketUri();
+        return URI.create(ws.toString().replaceFirst("^ws", "http"));
+    }
+}

@@ -1,0 +1,50 @@
+package network.chiral.signaling.server.config;
+
+/**
+ * Every setting the server reads, with its environment variable name, default and meaning.
+ * {@code --help}, docs/configuration.md and {@link Settings#load} all follow this list.
+ */
+public enum Setting {
+    HOST("SIGNALING_HOST", "0.0.0.0", "Address to listen on (0.0.0.0: every interface)."),
+    PORT("PORT", "9000", "TCP port to listen on (0 picks a free one)."),
+    PEERS_LIST_LIMIT("SIGNALING_PEERS_LIST_LIMIT", "1000",
+            "Most ids listed in a 'peers' reply; 'total' still counts them all."),
+    MAX_MESSAGE_BYTES("SIGNALING_MAX_MESSAGE_BYTES", "65536",
+            "Largest frame accepted; a larger one closes the socket with 1009."),
+    IDLE_TIMEOUT_SECONDS("SIGNALING_IDLE_TIMEOUT_SECONDS", "60",
+            "A socket that sends nothing (not even a pong) for this long is closed with 1001."),
+    SEND_QUEUE_BYTES("SIGNALING_SEND_QUEUE_BYTES", "1048576",
+            "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
+    LOG_LEVEL("SIGNALING_LOG_LEVEL", "info",
+            "trace, debug, info, warn or error. RUST_LOG is read when this is unset.");
+
+    private final String variable;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String variable, String defaultValue, String description) {
+        this.variable = variable;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The environment variable, also the key in system properties and context parameters. */
+    public String variable() {
+        return variable;
+    }
+
+    /** The command-line flag: the variable without {@code SIGNALING_}, lower case, dashed. */
+    public String flag() {
+        return "--" + variable.replaceFirst("^SIGNALING_", "").toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The value used when nothing sets this one. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** One line for {@code --help} and the docs. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,87 @@
+package network.chiral.signaling.server.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The server's configuration, read once at start and immutable afterwards.
+ *
+ * @param host            address to bind
+ * @param port            port to bind; 0 picks a free one
+ * @param peersListLimit  most ids in a {@code peers} reply
+ * @param maxMessageBytes largest accepted frame
+ * @param idleTimeout     silence after which a socket is closed
+ * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
+ * @param logLevel        root log level, lower case
+ */
+public record Settings(
+        String host,
+        int port,
+        int peersListLimit,
+        int maxMessageBytes,
+        Duration idleTimeout,
+        int sendQueueBytes,
+        String logLevel) {
+
+    private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+
+    /**
+     * Reads every {@link Setting} through {@code source} (which returns {@code null} for unset
+     * names) and checks it.
+     *
+     * @throws InvalidSettingException naming the first setting that is out of range
+     */
+    public static Settings load(UnaryOperator<String> source) {
+        SettingReader read = new SettingReader(source);
+        return new Settings(
+                read.text(Setting.HOST),
+                read.integer(Setting.PORT, 0, 65_535),
+                read.integer(Setting.PEERS_LIST_LIMIT, 1, 1_000_000),
+                read.integer(Setting.MAX_MESSAGE_BYTES, 1_024, 16 * 1024 * 1024),
+                Duration.ofSeconds(read.integer(Setting.IDLE_TIMEOUT_SECONDS, 1, 86_400)),
+                read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024),
+                logLevel(source));
+    }
+
+    /** The defaults, as a server started with no configuration runs. */
+    public static Settings defaults() {
+        return load(name -> null);
+    }
+
+    private static String logLevel(UnaryOperator<String> source) {
+        String level = source.apply(Setting.LOG_LEVEL.variable());
+        if (level == null || level.isBlank()) {
+            level = rustLogLevel(source.apply("RUST_LOG"));
+        }
+        if (level == null || level.isBlank()) {
+            level = Setting.LOG_LEVEL.defaultValue();
+        }
+        String normal = level.trim().toLowerCase(Locale.ROOT);
+        if (normal.equals("warning")) {
+            normal = "warn";
+        }
+        if (!LEVELS.contains(normal)) {
+            throw new InvalidSettingException(Setting.LOG_LEVEL, level, "one of trace, debug, info, warn, error, off");
+        }
+        return normal;
+    }
+
+    /**
+     * The global level of a RUST_LOG filter such as {@code info} or {@code warn,hyper=info}:
+     * the first directive without a target, as env_logger reads it.
+     */
+    private static String rustLogLevel(String filter) {
+        if (filter == null) {
+            return null;
+        }
+        for (String directive : filter.split(",")) {
+            String d = directive.trim();
+            if (!d.isEmpty() && !d.contains("=")) {
+                return d;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+package network.chiral.signaling.server.peer;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The one outbound path of a socket: frames from any thread are queued and written one at a
+ * time, in order. Containers differ here (Tomcat throws on a second concurrent send, Jetty
+ * queues without bound), so the server never relies on either.
+ *
+ * <p>The queue is bounded in bytes. When a receiver stops reading and its backlog passes the
+ * bound, the frame is refused and the socket closed: a slow peer costs the server at most
+ * that much memory and never delays anyone else's frames.
+ */
+public final class Outbox {
+    /** Queued size charged for a ping frame. */
+    private static final int PING_COST = 16;
+
+    private final Transport transport;
+    private final long limitBytes;
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final Runnable onOverflow;
+
+    /**
+     * @param transport  the socket
+     * @param limitBytes backlog at which the socket is dropped
+     * @param onOverflow called once, when the backlog first passes the limit
+     */
+    public Outbox(Transport transport, long limitBytes, Runnable onOverflow) {
+        this.transport = transport;
+        this.limitBytes = limitBytes;
+        this.onOverflow = onOverflow;
+    }
+
+    /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
+    public boolean sendText(String frame) {
+        return enqueue(new Item(frame, frame.length()));
+    }
+
+    /** Queues a ping frame behind whatever is already queued. */
+    public boolean sendPing() {
+        return enqueue(new Item(null, PING_COST));
+    }
+
+    /** Bytes queued and not yet written. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    private boolean enqueue(Item item) {
+        if (overflowed.get()) {
+            return false;
+        }
+        if (queuedBytes.addAndGet(item.size) > limitBytes) {
+            queuedBytes.addAndGet(-item.size);
+            if (overflowed.compareAndSet(false, true)) {
+                queue.clear();
+                onOverflow.run();
+            }
+            return false;
+        }
+        queue.add(item);
+        pump();
+        return true;
+    }
+
+    /**
+     * Writes queued items until the queue is empty or a write is still in flight. A write that
+     * completes on the calling thread continues the loop here instead of recursing, so a long
+     * queue cannot overflow the stack.
+     */
+    private void pump() {
+        while (writing.compareAndSet(false, true)) {
+            Item item = queue.poll();
+            if (item == null) {
+                writing.set(false);
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            Completion completion = new Completion(item.size);
+            if (item.frame == null) {
+                transport.sendPing(completion);
+            } else {
+                transport.sendText(item.frame, completion);
+            }
+            if (completion.state.compareAndSet(Completion.PENDING, Completion.ASYNC)) {
+                return;
+            }
+        }
+    }
+
+    private record Item(String frame, int size) {
+    }
+
+    /** Finishes one write, on whatever thread the container completes it. */
+    private final class Completion implements Consumer<Throwable> {
+        static final int PENDING = 0;
+        static final int ASYNC = 1;
+        static final int DONE = 2;
+
+        final AtomicInteger state = new AtomicInteger(PENDING);
+        private final int size;
+
+        Completion(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public void accept(Throwable failure) {
+            queuedBytes.addAndGet(-size);
+            if (failure != null) {
+                // The socket is failing; the container reports the close separately.
+                overflowed.set(true);
+                queue.clear();
+            }
+            writing.set(false);
+            if (!state.compareAndSet(PENDING, DONE)) {
+                pump();
+            }
+        }
+    }
+}

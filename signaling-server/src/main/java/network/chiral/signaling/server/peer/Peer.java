@@ -1,0 +1,83 @@
+package network.chiral.signaling.server.peer;
+
+import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.api.SignalMessage;
+
+/**
+ * One connected socket and the id it has registered, if any. Created by {@link Signaling#open}
+ * and owned by the server until the socket closes.
+ */
+public final class Peer {
+    private final Transport transport;
+    private final Outbox outbox;
+    private final SignalCodec codec;
+    private final String remoteAddress;
+    private final long openedNanos;
+    private volatile String id;
+    private volatile long lastHeardNanos;
+    private volatile boolean closed;
+
+    Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
+         long nowNanos, Runnable onOverflow) {
+        this.transport = transport;
+        this.codec = codec;
+        this.remoteAddress = remoteAddress;
+        this.openedNanos = nowNanos;
+        this.lastHeardNanos = nowNanos;
+        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow);
+    }
+
+    /** The registered id, or {@code null} before {@code register}. */
+    public String id() {
+        return id;
+    }
+
+    /** The client's address as the server sees it (for logs). */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Queues a message for this socket. Returns {@code false} if its queue is full. */
+    public boolean send(SignalMessage message) {
+        return outbox.sendText(codec.encode(message));
+    }
+
+    boolean ping() {
+        return outbox.sendPing();
+    }
+
+    void close(int code, String reason) {
+        transport.close(code, reason);
+    }
+
+    void bind(String newId) {
+        this.id = newId;
+    }
+
+    void heard(long nowNanos) {
+        this.lastHeardNanos = nowNanos;
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    boolean markClosed() {
+        boolean wasOpen = !closed;
+        closed = true;
+        return wasOpen;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + (id == null ? "unregistered" : id) + " @ " + remoteAddress + "]";
+    }
+}

@@ -1,0 +1,48 @@
+package network.chiral.signaling.server.peer;
+
+import java.util.List;
+
+import network.chiral.signaling.api.SignalMessage;
+
+/**
+ * Which id belongs to which socket, and the route every relayed message takes. The in-process
+ * {@link LocalPeerDirectory} is the default; a clustered directory can replace it without any
+ * change to the endpoint or to {@link Signaling}.
+ */
+public interface PeerDirectory {
+
+    /** Binds {@code id} to {@code peer} unless another live peer holds it. */
+    Claim claim(String id, Peer peer);
+
+    /** Frees {@code id} if {@code peer} still holds it; otherwise does nothing. */
+    void release(String id, Peer peer);
+
+    /** Delivers {@code message} to the socket registered as {@code to}. */
+    Delivery deliver(String to, SignalMessage message);
+
+    /** Up to {@code limit} registered ids. */
+    List<String> list(int limit);
+
+    /** How many ids are registered. */
+    int size();
+
+    /** Outcome of {@link #claim}. */
+    enum Claim {
+        /** The id is now this peer's (or already was). */
+        GRANTED,
+        /** Another live peer holds the id. */
+        TAKEN
+    }
+
+    /** Outcome of {@link #deliver}. */
+    enum Delivery {
+        /** Queued on the receiver's socket. */
+        DELIVERED,
+        /** No socket holds that id. */
+        NOT_FOUND,
+        /** The receiver exists but its queue is full; it is being disconnected. */
+        DROPPED,
+        /** The receiver cannot be reached right now (a backend is down). */
+        UNAVAILABLE
+    }
+}

@@ -1,0 +1,313 @@
+package network.chiral.signaling.server.peer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import network.chiral.signaling.api.Candidate;
+import network.chiral.signaling.api.ErrorCode;
+import network.chiral.signaling.api.ErrorMessage;
+import network.chiral.signaling.api.Peers;
+import network.chiral.signaling.api.Ping;
+import network.chiral.signaling.api.Pong;
+import network.chiral.signaling.api.Register;
+import network.chiral.signaling.api.Relay;
+import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.api.SignalMessage;
+import network.chiral.signaling.server.config.Settings;
+
+/**
+ * The signaling protocol, independent of any WebSocket API: what a socket may send, what it
+ * gets back, and where relayed messages go. The endpoint calls {@link #open}, {@link #receive},
+ * {@link #heard} and {@link #closed}; everything else happens here.
+ */
+public final class Signaling implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Signaling.class);
+
+    private final Settings settings;
+    private final SignalCodec codec;
+    private final PeerDirectory directory;
+    private final LongSupplier clock;
+    private final Set<Peer> connected = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService liveness;
+    private final long idleNanos;
+    private final long pingAfterNanos;
+    private volatile boolean accepting = true;
+    private final Object drained = new Object();
+
+    /**
+     * @param settings  limits and timeouts
+     * @param codec     shared message codec
+     * @param directory where ids live and relays go
+     */
+    public Signaling(Settings settings, SignalCodec codec, PeerDirectory directory) {
+        this(settings, codec, directory, System::nanoTime);
+    }
+
+    Signaling(Settings settings, SignalCodec codec, PeerDirectory directory, LongSupplier clock) {
+        this.settings = settings;
+        this.codec = codec;
+        this.directory = directory;
+        this.clock = clock;
+        this.idleNanos = settings.idleTimeout().toNanos();
+        this.pingAfterNanos = sweepInterval(settings.idleTimeout()).toNanos();
+        this.liveness = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "signaling-liveness");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = sweepInterval(settings.idleTimeout()).toMillis();
+        liveness.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often silent sockets are pinged and idle ones closed: a quarter of the timeout. */
+    static Duration sweepInterval(Duration idleTimeout) {
+        return idleTimeout.dividedBy(4);
+    }
+
+    /** The codec every socket of this server uses. */
+    public SignalCodec codec() {
+        return codec;
+    }
+
+    /** The server's settings. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Open sockets. */
+    public int connections() {
+        return connected.size();
+    }
+
+    /** Registered ids. */
+    public int registered() {
+        return directory.size();
+    }
+
+    /** Whether new sockets are welcome (false once shutdown has begun). */
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /** A socket has opened. */
+    public Peer open(Transport transport, String remoteAddress) {
+        Peer[] self = new Peer[1];
+        Peer peer = new Peer(transport, codec, remoteAddress, settings.sendQueueBytes(), clock.getAsLong(),
+                () -> overflowed(self[0]));
+        self[0] = peer;
+        connected.add(peer);
+        if (!accepting) {
+            peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        LOG.atDebug().addKeyValue("remote", remoteAddress).log("connection opened");
+        return peer;
+    }
+
+    /**
+     * Handles one frame from {@code peer}. Never throws: a client's mistake becomes an
+     * {@code error} reply, a server fault an {@code internal} one.
+     */
+    public void receive(Peer peer, Inbound inbound) {
+        peer.heard(clock.getAsLong());
+        try {
+            if (inbound instanceof Inbound.Decoded decoded) {
+                dispatch(peer, decoded.message());
+            } else if (inbound instanceof Inbound.Malformed malformed) {
+                throw new Refusal(ErrorCode.INVALID_MESSAGE, malformed.reason());
+            }
+        } catch (Refusal refusal) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("refused from {}: {} {}", peer, refusal.code().wireName(), refusal.getMessage());
+            }
+            peer.send(refusal.reply());
+        } catch (RuntimeException e) {
+            LOG.error("failed to handle a message from {}", peer, e);
+            peer.send(ErrorMessage.of(ErrorCode.INTERNAL, "the server failed to handle this message"));
+        }
+    }
+
+    /** Any sign of life that is not a message (a pong frame). */
+    public void heard(Peer peer) {
+        peer.heard(clock.getAsLong());
+    }
+
+    /** The socket has closed, for whatever reason. Frees its id at once. */
+    public void closed(Peer peer, int code, String reason) {
+        if (!peer.markClosed()) {
+            return;
+        }
+        connected.remove(peer);
+        if (!accepting) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+        String id = peer.id();
+        if (id != null) {
+            directory.release(id, peer);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - peer.openedNanos());
+        LOG.atInfo()
+                .addKeyValue("clientId", id)
+                .addKeyValue("remote", peer.remoteAddress())
+                .addKeyValue("durationMs", millis)
+                .addKeyValue("closeCode", code)
+                .addKeyValue("closeReason", reason)
+                .log("connection closed");
+    }
+
+    private void dispatch(Peer peer, SignalMessage message) throws Refusal {
+        if (message instanceof Relay relay) {
+            relay(peer, relay);
+        } else if (message instanceof Register register) {
+            register(peer, register.clientId());
+        } else if (message instanceof Ping ping) {
+            peer.send(new Pong(ping.ts(), ping.from()));
+        } else if (message instanceof Pong) {
+            // Answers to our heartbeats need nothing beyond the activity already recorded.
+        } else {
+            throw new Refusal(ErrorCode.INVALID_MESSAGE, "'" + codec.typeName(message) + "' is sent by the server only");
+        }
+    }
+
+    private void register(Peer peer, String requested) throws Refusal {
+        String id = ClientIds.check(requested);
+        String previous = peer.id();
+        if (!id.equals(previous)) {
+            if (directory.claim(id, peer) == PeerDirectory.Claim.TAKEN) {
+                throw new Refusal(ErrorCode.ID_TAKEN, "Client id " + id + " is already registered by another connection");
+            }
+            peer.bind(id);
+            if (previous != null) {
+                directory.release(previous, peer);
+            }
+            if (peer.isClosed()) {
+                // The socket closed while we registered it: do not leave its id behind.
+                directory.release(id, peer);
+                return;
+            }
+            LOG.atInfo()
+                    .addKeyValue("clientId", id)
+                    .addKeyValue("remote", peer.remoteAddress())
+                    .addKeyValue("previousId", previous)
+                    .log("registered");
+        }
+        peer.send(new Peers(listFor(id), directory.size()));
+    }
+
+    /** Up to the list limit of registered ids, the caller's first so that a cap never hides it. */
+    private List<String> listFor(String caller) {
+        int limit = settings.peersListLimit();
+        List<String> ids = new ArrayList<>(Math.min(limit, directory.size() + 1));
+        ids.add(caller);
+        for (String id : directory.list(limit)) {
+            if (ids.size() >= limit) {
+                break;
+            }
+            if (!id.equals(caller)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private void relay(Peer peer, Relay relay) throws Refusal {
+        String from = peer.id();
+        if (from == null) {
+            throw new Refusal(ErrorCode.NOT_REGISTERED, "register before sending '" + typeOf(relay) + "'");
+        }
+        PeerDirectory.Delivery delivery = directory.deliver(relay.to(), relay.withFrom(from).message());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} -> {}: {}", typeOf(relay), from, ClientIds.shown(relay.to()), delivery);
+        }
+        switch (delivery) {
+            case NOT_FOUND:
+                if (!(relay instanceof Candidate)) {
+                    throw new Refusal(ErrorCode.PEER_NOT_FOUND, "Peer " + ClientIds.shown(relay.to()) + " not found");
+                }
+                // Candidates trail their offer; one for a peer that has gone is expected, not an error.
+                break;
+            case UNAVAILABLE:
+                throw new Refusal(ErrorCode.UNAVAILABLE, "Peer " + ClientIds.shown(relay.to()) + " cannot be reached right now");
+            case DROPPED:
+            case DELIVERED:
+            default:
+                break;
+        }
+    }
+
+    private String typeOf(Relay relay) {
+        return codec.typeName(relay.message());
+    }
+
+    private void overflowed(Peer peer) {
+        LOG.atWarn()
+                .addKeyValue("clientId", peer.id())
+                .addKeyValue("remote", peer.remoteAddress())
+                .log("closing a socket that does not read: send queue full");
+        peer.close(CloseCodes.POLICY_VIOLATION, "send queue overflow");
+    }
+
+    /** Pings sockets that have been quiet for a while and closes those silent too long. */
+    void sweep() {
+        long now = clock.getAsLong();
+        for (Peer peer : connected) {
+            long silent = now - peer.lastHeardNanos();
+            if (silent >= idleNanos) {
+                LOG.atInfo().addKeyValue("clientId", peer.id()).addKeyValue("remote", peer.remoteAddress())
+                        .log("closing an idle socket");
+                peer.close(CloseCodes.GOING_AWAY, "idle timeout");
+            } else if (silent >= pingAfterNanos) {
+                peer.ping();
+            }
+        }
+    }
+
+    /** Stops taking new sockets and closes every open one with 1001. */
+    public void shutdown() {
+        accepting = false;
+        for (Peer peer : connected) {
+            peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    /**
+     * Waits until every socket has closed or {@code timeout} has passed.
+     *
+     * @return whether every socket closed in time
+     */
+    public boolean awaitDisconnected(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drained) {
+            while (!connected.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        liveness.shutdownNow();
+    }
+}
