@@ -21,11 +21,22 @@ public enum Setting {
     private final String variable;
     private final String defaultValue;
     private final String description;
+    private final boolean secret;
 
     Setting(String variable, String defaultValue, String description) {
+        this(variable, defaultValue, description, false);
+    }
+
+    Setting(String variable, String defaultValue, String description, boolean secret) {
         this.variable = variable;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.secret = secret;
+    }
+
+    /** Whether the value must never be logged or printed (keys, passwords). */
+    public boolean secret() {
+        return secret;
     }
 
     /** The environment variable, also the key in system properties and context parameters. */

@@ -1,10 +1,14 @@
 package network.chiral.signaling.server.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** Reads and checks single settings, falling back to their defaults. */
 final class SettingReader {
     private final UnaryOperator<String> source;
+    private final Map<String, String> effective = new LinkedHashMap<>();
 
     SettingReader(UnaryOperator<String> source) {
         this.source = source;
@@ -12,7 +16,19 @@ final class SettingReader {
 
     String raw(Setting setting) {
         String value = source.apply(setting.variable());
-        return value == null || value.isBlank() ? setting.defaultValue() : value.trim();
+        String chosen = value == null || value.isBlank() ? setting.defaultValue() : value.trim();
+        effective.put(setting.variable(), setting.secret() && !chosen.isEmpty() ? "(secret)" : chosen);
+        return chosen;
+    }
+
+    /** Records a value that was not read through {@link #raw}. */
+    void record(Setting setting, String shown) {
+        effective.put(setting.variable(), shown);
+    }
+
+    /** Every value read so far, secrets masked, in reading order. */
+    Map<String, String> effective() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(effective));
     }
 
     String text(Setting setting) {

@@ -2,6 +2,7 @@ package network.chiral.signaling.server.config;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -15,6 +16,7 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
         String host,
@@ -23,7 +25,8 @@ public record Settings(
         int maxMessageBytes,
         Duration idleTimeout,
         int sendQueueBytes,
-        String logLevel) {
+        String logLevel,
+        Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
 
@@ -35,14 +38,23 @@ public record Settings(
      */
     public static Settings load(UnaryOperator<String> source) {
         SettingReader read = new SettingReader(source);
-        return new Settings(
-                read.text(Setting.HOST),
-                read.integer(Setting.PORT, 0, 65_535),
-                read.integer(Setting.PEERS_LIST_LIMIT, 1, 1_000_000),
-                read.integer(Setting.MAX_MESSAGE_BYTES, 1_024, 16 * 1024 * 1024),
-                Duration.ofSeconds(read.integer(Setting.IDLE_TIMEOUT_SECONDS, 1, 86_400)),
-                read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024),
-                logLevel(source));
+        String host = read.text(Setting.HOST);
+        int port = read.integer(Setting.PORT, 0, 65_535);
+        int peersListLimit = read.integer(Setting.PEERS_LIST_LIMIT, 1, 1_000_000);
+        int maxMessageBytes = read.integer(Setting.MAX_MESSAGE_BYTES, 1_024, 16 * 1024 * 1024);
+        Duration idleTimeout = Duration.ofSeconds(read.integer(Setting.IDLE_TIMEOUT_SECONDS, 1, 86_400));
+        int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
+        String logLevel = logLevel(source);
+        read.record(Setting.LOG_LEVEL, logLevel);
+        return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
+                read.effective());
+    }
+
+    /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */
+    public String describe() {
+        return effective.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The defaults, as a server started with no configuration runs. */

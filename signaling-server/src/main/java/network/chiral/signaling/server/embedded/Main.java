@@ -2,9 +2,7 @@ package network.chiral.signaling.server.embedded;
 
 import java.io.PrintStream;
 import java.net.BindException;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +12,6 @@ import ch.qos.logback.classic.Level;
 import network.chiral.signaling.server.Version;
 import network.chiral.signaling.server.config.CommandLine;
 import network.chiral.signaling.server.config.InvalidSettingException;
-import network.chiral.signaling.server.config.Setting;
 import network.chiral.signaling.server.config.Settings;
 
 /**
@@ -62,7 +59,7 @@ public final class Main {
             return;
         }
         LOG.info("signaling-server {} listening on {}:{} ({})", Version.current(), settings.host(), server.port(),
-                describe(settings));
+                settings.describe());
         stopOnSignals(server);
         try {
             server.join();
@@ -71,24 +68,6 @@ public final class Main {
         }
         LOG.info("stopped");
         System.exit(0);
-    }
-
-    private static String describe(Settings settings) {
-        return Arrays.stream(Setting.values())
-                .map(s -> s.variable() + "=" + valueOf(settings, s))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static Object valueOf(Settings settings, Setting setting) {
-        return switch (setting) {
-            case HOST -> settings.host();
-            case PORT -> settings.port();
-            case PEERS_LIST_LIMIT -> settings.peersListLimit();
-            case MAX_MESSAGE_BYTES -> settings.maxMessageBytes();
-            case IDLE_TIMEOUT_SECONDS -> settings.idleTimeout().toSeconds();
-            case SEND_QUEUE_BYTES -> settings.sendQueueBytes();
-            case LOG_LEVEL -> settings.logLevel();
-        };
     }
 
     private static void setLogLevel(String level) {
