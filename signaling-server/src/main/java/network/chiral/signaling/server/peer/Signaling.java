@@ -196,11 +196,11 @@ public final class Signaling implements AutoCloseable {
                 directory.release(id, peer);
                 return;
             }
-            LOG.atInfo()
-                    .addKeyValue("clientId", id)
-                    .addKeyValue("remote", peer.remoteAddress())
-                    .addKeyValue("previousId", previous)
-                    .log("registered");
+            var line = LOG.atInfo().addKeyValue("clientId", id).addKeyValue("remote", peer.remoteAddress());
+            if (previous != null) {
+                line = line.addKeyValue("previousId", previous);
+            }
+            line.log("registered");
         }
         peer.send(new Peers(listFor(id), directory.size()));
     }
