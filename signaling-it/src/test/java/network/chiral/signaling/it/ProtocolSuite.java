@@ -47,7 +47,7 @@ abstract class ProtocolSuite {
     @BeforeAll
     void start() throws Exception {
         target = startTarget();
-        client = new WebSocketClient();
+        client = target.webSocketClient();
         client.setMaxTextMessageSize(1024 * 1024);
         client.start();
     }
@@ -474,7 +474,7 @@ abstract class ProtocolSuite {
     }
 
     protected final HttpResponse<String> http(String path) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(PeerClient.WAIT).build();
+        HttpClient http = target.httpClient();
         URI uri = target.httpUri().resolve(path);
         return http.send(HttpRequest.newBuilder(uri).timeout(PeerClient.WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,7 +1,10 @@
 package network.chiral.signaling.it;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.Map;
+
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** A running signaling server that the protocol suite can be pointed at. */
 interface ServerTarget extends AutoCloseable {
@@ -24,5 +27,15 @@ interface ServerTarget extends AutoCloseable {
     default URI httpUri() {
         URI ws = webSocketUri();
         return URI.create(ws.toString().replaceFirst("^ws", "http"));
+    }
+
+    /** A WebSocket client (not started) that can reach this target: one trusting its CA for wss://. */
+    default WebSocketClient webSocketClient() {
+        return new WebSocketClient();
+    }
+
+    /** An HTTP client that can reach {@link #httpUri()}. */
+    default HttpClient httpClient() {
+        return HttpClient.newBuilder().connectTimeout(PeerClient.WAIT).build();
     }
 }

@@ -16,7 +16,19 @@ public enum Setting {
     SEND_QUEUE_BYTES("SIGNALING_SEND_QUEUE_BYTES", "1048576",
             "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
     LOG_LEVEL("SIGNALING_LOG_LEVEL", "info",
-            "trace, debug, info, warn or error. RUST_LOG is read when this is unset.");
+            "trace, debug, info, warn or error. RUST_LOG is read when this is unset."),
+    TRUSTED_PROXIES("SIGNALING_TRUSTED_PROXIES", "",
+            "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For/X-Real-IP is believed; none by default."),
+    TLS_CERT_FILE("SIGNALING_TLS_CERT_FILE", "",
+            "PEM certificate chain (certbot's fullchain.pem): serve wss:// and https:// (executable jar only)."),
+    TLS_KEY_FILE("SIGNALING_TLS_KEY_FILE", "",
+            "PEM private key for SIGNALING_TLS_CERT_FILE (certbot's privkey.pem): PKCS#8, RSA or EC."),
+    TLS_KEYSTORE_FILE("SIGNALING_TLS_KEYSTORE_FILE", "",
+            "PKCS12 keystore, instead of the PEM files (executable jar only)."),
+    TLS_KEYSTORE_PASSWORD("SIGNALING_TLS_KEYSTORE_PASSWORD", "",
+            "Password of SIGNALING_TLS_KEYSTORE_FILE.", true),
+    TLS_RELOAD_SECONDS("SIGNALING_TLS_RELOAD_SECONDS", "60",
+            "How often the certificate files are checked; a renewed certificate is used without a restart.");
 
     private final String variable;
     private final String defaultValue;

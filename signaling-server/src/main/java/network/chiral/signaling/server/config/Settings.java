@@ -16,6 +16,8 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param trustedProxies  proxies whose forwarded-for headers are believed
+ * @param tls             native TLS of the executable jar
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -26,6 +28,8 @@ public record Settings(
         Duration idleTimeout,
         int sendQueueBytes,
         String logLevel,
+        TrustedProxies trustedProxies,
+        Tls tls,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -46,8 +50,10 @@ public record Settings(
         int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
+        TrustedProxies trustedProxies = trustedProxies(read);
+        Tls tls = tls(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                read.effective());
+                trustedProxies, tls, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */
@@ -60,6 +66,46 @@ public record Settings(
     /** The defaults, as a server started with no configuration runs. */
     public static Settings defaults() {
         return load(name -> null);
+    }
+
+    private static TrustedProxies trustedProxies(SettingReader read) {
+        String list = read.text(Setting.TRUSTED_PROXIES);
+        try {
+            return TrustedProxies.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(Setting.TRUSTED_PROXIES, list,
+                    "comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8 (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Which TLS source is configured; the files themselves are read when the server starts. */
+    private static Tls tls(SettingReader read) {
+        String cert = read.text(Setting.TLS_CERT_FILE);
+        String key = read.text(Setting.TLS_KEY_FILE);
+        String keyStore = read.text(Setting.TLS_KEYSTORE_FILE);
+        String password = read.text(Setting.TLS_KEYSTORE_PASSWORD);
+        Duration reload = Duration.ofSeconds(read.integer(Setting.TLS_RELOAD_SECONDS, 1, 86_400));
+        boolean pem = !cert.isEmpty() || !key.isEmpty();
+        if (pem && !keyStore.isEmpty()) {
+            throw new InvalidSettingException(Setting.TLS_KEYSTORE_FILE.variable()
+                    + " and the PEM files (" + Setting.TLS_CERT_FILE.variable() + ", " + Setting.TLS_KEY_FILE.variable()
+                    + ") are alternatives: set one or the other");
+        }
+        if (pem && (cert.isEmpty() || key.isEmpty())) {
+            throw new InvalidSettingException(Setting.TLS_CERT_FILE.variable() + " and "
+                    + Setting.TLS_KEY_FILE.variable() + " go together: set both or neither");
+        }
+        if (pem) {
+            return new Tls.Pem(java.nio.file.Path.of(cert), java.nio.file.Path.of(key), reload);
+        }
+        if (!keyStore.isEmpty()) {
+            return new Tls.Pkcs12(java.nio.file.Path.of(keyStore), password, reload);
+        }
+        if (!password.isEmpty()) {
+            throw new InvalidSettingException(Setting.TLS_KEYSTORE_PASSWORD.variable() + " is set but "
+                    + Setting.TLS_KEYSTORE_FILE.variable() + " is not");
+        }
+        return new Tls.Off();
     }
 
     private static String logLevel(UnaryOperator<String> source) {

@@ -49,6 +49,11 @@ public final class Main {
         SignalingServer server;
         try {
             server = SignalingServer.start(settings);
+        } catch (InvalidSettingException e) {
+            // A TLS file that is missing, unreadable or unusable: configuration, like a bad value.
+            System.err.println("signaling-server: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (BindException e) {
             LOG.error("cannot listen on {}:{}: {}", settings.host(), settings.port(), e.getMessage());
             System.exit(1);

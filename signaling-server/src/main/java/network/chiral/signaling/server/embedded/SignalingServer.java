@@ -12,9 +12,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.config.InvalidSettingException;
 import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.config.Tls;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
+import network.chiral.signaling.server.tls.SecureConnector;
 import network.chiral.signaling.server.web.SignalingDeployment;
 
 /**
@@ -29,8 +32,10 @@ public final class SignalingServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final Signaling signaling;
+    private final boolean secure;
 
-    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling) {
+    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling, boolean secure) {
+        this.secure = secure;
         this.jetty = jetty;
         this.connector = connector;
         this.signaling = signaling;
@@ -39,11 +44,10 @@ public final class SignalingServer implements AutoCloseable {
     /**
      * Builds and starts a server with these settings.
      *
+     * @throws InvalidSettingException if the TLS files are missing, unreadable or unusable
      * @throws Exception if Jetty cannot start (for example: the port is in use)
      */
     public static SignalingServer start(Settings settings) throws Exception {
-        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory());
-
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("signaling");
         Server jetty = new Server(threads);
@@ -51,10 +55,16 @@ public final class SignalingServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        boolean secure = settings.tls() instanceof Tls.Files;
+        ServerConnector connector = settings.tls() instanceof Tls.Files files
+                ? SecureConnector.create(jetty, http, files)
+                : new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
+
+        // After the connector: a bad certificate file must fail before anything is running.
+        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory());
 
         ServletContextHandler context = new ServletContextHandler("/");
         JakartaWebSocketServletContainerInitializer.configure(context,
@@ -69,7 +79,7 @@ public final class SignalingServer implements AutoCloseable {
             jetty.stop();
             throw e;
         }
-        return new SignalingServer(jetty, connector, signaling);
+        return new SignalingServer(jetty, connector, signaling, secure);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -77,9 +87,9 @@ public final class SignalingServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** The WebSocket URI clients use, through loopback. */
+    /** The WebSocket URI clients use, through loopback ({@code wss://} with TLS). */
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + port() + "/");
+        return URI.create((secure ? "wss" : "ws") + "://127.0.0.1:" + port() + "/");
     }
 
     /** The protocol core, for figures such as connection counts. */

@@ -5,6 +5,8 @@ import java.util.List;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -38,6 +40,9 @@ public final class SignalingDeployment {
         container.setDefaultMaxSessionIdleTimeout(signaling.settings().idleTimeout().multipliedBy(2).toMillis());
         container.addEndpoint(endpointConfig(signaling));
         context.addServlet("health", new HealthServlet(signaling)).addMapping("/health");
+        context.addServlet("not-found", new NotFoundServlet()).addMapping("/");
+        // Ahead of the container's own upgrade filter, so that the handshake sees the header.
+        context.addFilter("peer-address", new PeerAddressFilter()).addMappingForUrlPatterns(null, false, "/*");
     }
 
     /**
@@ -70,6 +75,11 @@ public final class SignalingDeployment {
 
         EndpointFactory(Signaling signaling) {
             this.signaling = signaling;
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            ClientAddress.remember(request, config.getUserProperties());
         }
 
         @Override

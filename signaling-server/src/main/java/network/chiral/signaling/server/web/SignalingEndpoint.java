@@ -41,7 +41,7 @@ public final class SignalingEndpoint {
         int max = signaling.settings().maxMessageBytes();
         session.setMaxTextMessageBufferSize(max);
         session.setMaxBinaryMessageBufferSize(max);
-        peer = signaling.open(new SessionTransport(session), ClientAddress.of(session));
+        peer = signaling.open(new SessionTransport(session), ClientAddress.of(session, signaling.settings().trustedProxies()));
     }
 
     @OnMessage

@@ -1,0 +1,33 @@
+package network.chiral.signaling.it;
+
+import java.net.InetSocketAddress;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/** WebSocket clients for wss:// targets, trusting only the test CA. */
+final class SecureClients {
+    private SecureClients() {
+    }
+
+    /** A client (not started) that trusts only {@code ca}'s certificates and checks host names. */
+    static WebSocketClient trusting(TestCertificates ca) {
+        return trusting(ca, null);
+    }
+
+    /** The same, connecting from {@code localAddress} (any loopback address on Linux), if given. */
+    static WebSocketClient trusting(TestCertificates ca, String localAddress) {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setTrustStore(ca.trustStore());
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        if (localAddress != null) {
+            connector.setBindAddress(new InetSocketAddress(localAddress, 0));
+        }
+        return new WebSocketClient(new HttpClient(new HttpClientTransportOverHTTP(connector)));
+    }
+}

@@ -1,0 +1,10 @@
+package network.chiral.signaling.it;
+
+/** The protocol suite against signaling-server.war deployed in a stock Tomcat 10.1. */
+class Tomcat10WarIT extends ProtocolSuite {
+
+    @Override
+    protected ServerTarget startTarget() throws Exception {
+        return ServletContainer.start(ServletContainer.Kind.TOMCAT_10, ServerTarget.SUITE_SETTINGS);
+    }
+}

@@ -1,0 +1,81 @@
+package network.chiral.signaling.server.war;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.Version;
+import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.peer.LocalPeerDirectory;
+import network.chiral.signaling.server.peer.Signaling;
+import network.chiral.signaling.server.web.SignalingDeployment;
+
+/**
+ * The server inside a servlet container (Tomcat 10.1+, Jetty 12 ee10): declared in the WAR's
+ * web.xml, it reads the settings, builds {@link Signaling} and installs it through
+ * {@link SignalingDeployment#install}, exactly as the embedded launcher does. Undeploying the
+ * WAR closes every socket with 1001 and stops the server.
+ *
+ * <p>Settings use the same names as everywhere else and are looked up, first found wins, as an
+ * environment variable, a Java system property, then a context init parameter. {@code PORT},
+ * {@code SIGNALING_HOST}, {@code SIGNALING_LOG_LEVEL} and the TLS settings belong to the
+ * container here and are ignored.
+ */
+public final class SignalingWebApp implements ServletContextListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingWebApp.class);
+    /** How long undeploying waits for clients to finish the closing handshake. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final String CONTAINER = ServerContainer.class.getName();
+
+    private Signaling signaling;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Settings settings = Settings.load(source(context));
+        Object container = context.getAttribute(CONTAINER);
+        if (!(container instanceof ServerContainer server)) {
+            throw new IllegalStateException("this container offers no Jakarta WebSocket server (attribute "
+                    + CONTAINER + " is missing); enable its WebSocket support");
+        }
+        Signaling started = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory());
+        try {
+            SignalingDeployment.install(context, server, started);
+        } catch (DeploymentException e) {
+            started.close();
+            throw new IllegalStateException("the container refused the signaling endpoint", e);
+        }
+        signaling = started;
+        LOG.info("signaling-server {} deployed at {}/ ({})", Version.current(), context.getContextPath(),
+                settings.describe());
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (signaling == null) {
+            return;
+        }
+        signaling.shutdown();
+        signaling.awaitDisconnected(CLOSE_GRACE);
+        signaling.close();
+        signaling = null;
+        LOG.info("signaling-server undeployed from {}/", event.getServletContext().getContextPath());
+    }
+
+    /** Environment, then system properties, then context init parameters. */
+    static UnaryOperator<String> source(ServletContext context) {
+        return name -> Optional.ofNullable(System.getenv(name))
+                .or(() -> Optional.ofNullable(System.getProperty(name)))
+                .orElseGet(() -> context.getInitParameter(name));
+    }
+}
