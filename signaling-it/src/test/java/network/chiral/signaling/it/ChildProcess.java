@@ -66,6 +66,19 @@ final class ChildProcess implements AutoCloseable {
                 + String.join("\n", output);
     }
 
+    /** Sends SIGTERM without waiting. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit and returns its exit code. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + timeout + ": " + describe());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, as an operator's stop would send; SIGKILL after ten seconds. */
     @Override
     public void close() throws InterruptedException {

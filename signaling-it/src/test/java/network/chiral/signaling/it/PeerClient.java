@@ -59,6 +59,19 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
         return connect(client, uri, Behaviour.POLITE);
     }
 
+    /** A polite client whose handshake carries these extra headers. */
+    static PeerClient connect(WebSocketClient client, URI uri, java.util.Map<String, String> headers) {
+        PeerClient peer = new PeerClient(Behaviour.POLITE);
+        org.eclipse.jetty.websocket.client.ClientUpgradeRequest request = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
+        headers.forEach(request::setHeader);
+        try {
+            client.connect(peer, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not connect to " + uri, e);
+        }
+        return peer;
+    }
+
     static PeerClient connect(WebSocketClient client, URI uri, Behaviour behaviour) {
         PeerClient peer = new PeerClient(behaviour);
         try {
@@ -206,10 +219,15 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
 
     /** Waits for the close and returns it. */
     Close awaitClose() {
+        return awaitClose(WAIT);
+    }
+
+    /** Waits up to {@code timeout} for the close and returns it. */
+    Close awaitClose(Duration timeout) {
         try {
-            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("socket not closed within " + WAIT, e);
+            throw new AssertionError("socket not closed within " + timeout, e);
         }
     }
 

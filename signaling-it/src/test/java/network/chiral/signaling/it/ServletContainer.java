@@ -128,7 +128,9 @@ final class ServletContainer implements ServerTarget {
         }
         Files.copy(war(), base.resolve("webapps/" + CONTEXT + ".war"));
         return ChildProcess.start("jetty", List.of(java.toString(), "-jar", startJar,
-                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port), base, environment);
+                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port,
+                // Hot (un)deployment, which jetty-home leaves off by default.
+                "jetty.deploy.scanInterval=1"), base, environment);
     }
 
     private void awaitHealthy() {

@@ -113,7 +113,8 @@ record KeyMaterial(KeyStore store, String password) {
                     return converter.getPrivateKey(pkcs8);
                 }
                 if (item instanceof PEMKeyPair traditional) {
-                    return converter.getKeyPair(traditional).getPrivate();
+                    // Only the private half: an EC key written without its public point has none.
+                    return converter.getPrivateKey(traditional.getPrivateKeyInfo());
                 }
                 if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw fail(Setting.TLS_KEY_FILE, file, "the key is encrypted; give an unencrypted key (as certbot writes)");
