@@ -107,12 +107,22 @@ final class TestCertificates {
             Files.writeString(fullChain, pem(certificate) + pem(ca));
             Files.writeString(privateKey, switch (form) {
                 case EC_PKCS8, RSA_PKCS8 -> pem(new JcaPKCS8Generator(keys.getPrivate(), null));
-                case EC_TRADITIONAL, RSA_TRADITIONAL -> pem(keys.getPrivate());
+                case EC_TRADITIONAL -> pem(sec1(keys));
+                case RSA_TRADITIONAL -> pem(keys.getPrivate());
             });
             return new Issued(fullChain, privateKey, serial, certificate, keys);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The key as OpenSSL writes {@code BEGIN EC PRIVATE KEY}: SEC 1, with the curve and the public point. */
+    private static org.bouncycastle.util.io.pem.PemObject sec1(KeyPair keys) throws IOException {
+        java.security.interfaces.ECPrivateKey key = (java.security.interfaces.ECPrivateKey) keys.getPrivate();
+        org.bouncycastle.asn1.sec.ECPrivateKey structure = new org.bouncycastle.asn1.sec.ECPrivateKey(256, key.getS(),
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData(),
+                new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1));
+        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", structure.getEncoded());
     }
 
     /** A keystore holding only this CA, for clients. */
