@@ -25,14 +25,17 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Starts the line this class adds when the process's output ends abnormally. */
+    static final String OUTPUT_CLOSED = "(output closed: ";
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
+    private final Thread reader;
 
     private ServerProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "server-output-" + process.pid());
+        reader = new Thread(this::readOutput, "server-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -73,7 +76,7 @@ final class ServerProcess implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            output.add("(output closed: " + e + ")");
+            output.add(OUTPUT_CLOSED + e + ")");
         }
     }
 
@@ -103,14 +106,18 @@ final class ServerProcess implements AutoCloseable {
             fail("server still running after " + timeout + "; output: " + output);
         }
         // Let the reader drain what the process wrote last.
-        Await.until("the output is read to the end", Duration.ofSeconds(5),
-                () -> output.stream().anyMatch(l -> true) || !process.isAlive());
+        reader.join(Duration.ofSeconds(5).toMillis());
+        assertThat(reader.isAlive()).as("output read to the end").isFalse();
         return process.exitValue();
     }
 
-    /** Sends SIGTERM, as systemd and docker stop do. */
+    /**
+     * Sends SIGTERM, as systemd and docker stop do. Through the process handle: unlike
+     * {@code Process.destroy}, it leaves the output stream open for what the server logs while
+     * it stops.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     @Override
