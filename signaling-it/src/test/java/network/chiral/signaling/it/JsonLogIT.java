@@ -53,9 +53,6 @@ class JsonLogIT {
 
             List<JsonObject> lines = new ArrayList<>();
             for (String line : server.output()) {
-                if (line.startsWith(ServerProcess.OUTPUT_CLOSED)) {
-                    continue;
-                }
                 try {
                     lines.add(Json.createReader(new StringReader(line)).readObject());
                 } catch (JsonParsingException e) {
