@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * One scrape of {@code /metrics}: every sample of the Prometheus text format by its series
  * ({@code name{label="value",...}} exactly as exposed), plus plain HTTP helpers for the tests.
  */
-record Scrape(Map<String, Double> samples) {
+record Scrape(Map<String, Double> samples, Set<String> families) {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -81,7 +81,11 @@ record Scrape(Map<String, Double> samples) {
 
     static Scrape parse(String exposition) {
         Map<String, Double> samples = new LinkedHashMap<>();
+        Set<String> families = new TreeSet<>();
         for (String line : exposition.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                families.add(line.split(" ")[2]);
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -89,7 +93,7 @@ record Scrape(Map<String, Double> samples) {
             assertThat(m.matches()).as("a sample line: %s", line).isTrue();
             samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
         }
-        return new Scrape(samples);
+        return new Scrape(samples, families);
     }
 
     /** The value of a series such as {@code signaling_errors_sent_total{code="internal"}}; 0 if absent. */
@@ -102,10 +106,14 @@ record Scrape(Map<String, Double> samples) {
         return samples.containsKey(series);
     }
 
-    /** The sample names exposed (without labels). */
+    /**
+     * The sample names exposed (without labels) and the metric family names of the
+     * {@code # TYPE} lines (a histogram's family has no sample of its own name).
+     */
     Set<String> names() {
         Set<String> names = new TreeSet<>();
         samples.keySet().forEach(series -> names.add(series.replaceFirst("\\{.*", "")));
+        names.addAll(families);
         return names;
     }
 

@@ -91,6 +91,12 @@ public final class SignalingMetrics implements SignalingEvents {
         }
         cached(refused, refusedByReason, "draining");
         JvmMetrics.builder().register(registry);
+        // The JVM metrics give CPU seconds but not how many CPUs there are to compare them with.
+        GaugeWithCallback.builder()
+                .name("signaling_available_processors")
+                .help("CPUs available to the JVM: rate(process_cpu_seconds_total) divided by this is the CPU usage.")
+                .callback(callback -> callback.call(Runtime.getRuntime().availableProcessors()))
+                .register(registry);
     }
 
     /** Where every metric of this server is registered; {@code /metrics} scrapes it. */
