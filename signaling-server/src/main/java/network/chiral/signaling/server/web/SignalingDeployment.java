@@ -20,7 +20,8 @@ import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.peer.SignalingEvents;
 
 /**
- * Puts the signaling endpoint and {@code /health} into a servlet context. The embedded
+ * Puts the signaling endpoint, {@code /health}, {@code /ready}, the drain gate in front of
+ * upgrades and (with metrics) {@code /metrics} into a servlet context. The embedded
  * launcher and the WAR both call {@link #install}, so the server is wired the same way
  * whichever container runs it.
  */
@@ -34,7 +35,8 @@ public final class SignalingDeployment {
     }
 
     /**
-     * Registers the endpoint on {@code container} and the health servlet on {@code context}.
+     * Registers the endpoint on {@code container}, and on {@code context} the health and
+     * readiness servlets and the filter that answers upgrades with 503 while draining.
      *
      * @throws DeploymentException if the container rejects the endpoint
      */

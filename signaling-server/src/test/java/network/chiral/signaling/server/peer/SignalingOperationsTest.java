@@ -105,6 +105,11 @@ class SignalingOperationsTest {
         public void relayWritten(long nanos) {
             latencies.add(nanos);
         }
+
+        @Override
+        public void overflowed() {
+            seen.add("overflowed");
+        }
     }
 
     private Inbound frame(String json) throws MalformedMessageException {
@@ -178,6 +183,23 @@ class SignalingOperationsTest {
         assertThat(socket.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1001 server shutting down");
         signaling.closed(peer, 1001, "server shutting down");
         assertThat(drained.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aReceiverThatDoesNotReadIsCountedAsAnOverflowAndAClose1008() throws Exception {
+        HeldTransport stuckSocket = new HeldTransport();
+        HeldTransport senderSocket = new HeldTransport();
+        Peer stuck = signaling.open(stuckSocket, "192.0.2.1");
+        Peer sender = signaling.open(senderSocket, "192.0.2.2");
+        signaling.receive(stuck, frame("{\"type\":\"register\",\"clientId\":\"stuck\"}"));
+        signaling.receive(sender, frame("{\"type\":\"register\",\"clientId\":\"sender\"}"));
+        String offer = "{\"type\":\"offer\",\"to\":\"stuck\",\"sdp\":{\"sdp\":\"" + "x".repeat(16 * 1024) + "\"}}";
+        // The default queue is 1 MiB and nothing the stuck socket is sent ever completes.
+        for (int i = 0; i < 100 && !events.seen.contains("overflowed"); i++) {
+            signaling.receive(sender, frame(offer));
+        }
+        assertThat(events.seen).containsSubsequence("overflowed", "closed 1008");
+        assertThat(stuckSocket.closed.getNow(null)).isEqualTo("1008 send queue overflow");
     }
 
     @Test
