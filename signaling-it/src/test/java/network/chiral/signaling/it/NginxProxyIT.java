@@ -82,6 +82,12 @@ class NginxProxyIT extends ProtocolSuite {
     }
 
     @Test
+    void metricsAreNotServedThroughNginx() throws Exception {
+        assertThat(http("metrics").statusCode()).isEqualTo(404);
+        assertThat(http("health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void plainHttpIsRedirectedToHttps() throws Exception {
         java.net.http.HttpResponse<Void> response = HttpClient.newHttpClient().send(java.net.http.HttpRequest
                         .newBuilder(URI.create("http://127.0.0.1:" + nginx.httpPort() + "/health")).timeout(PeerClient.WAIT).build(),

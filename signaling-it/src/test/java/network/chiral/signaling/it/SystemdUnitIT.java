@@ -59,7 +59,7 @@ class SystemdUnitIT {
         command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.replaceAll(a -> a.equals("/opt/chiral-signaling/signaling-server.jar") ? ServerProcess.jar().toString() : a);
         ChildProcess server = ChildProcess.start("unit-exec-start", command, NativeTlsIT.workDirectory("systemd-run"),
-                java.util.Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1"));
+                java.util.Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1", "SIGNALING_DRAIN_SECONDS", "1"));
         org.eclipse.jetty.websocket.client.WebSocketClient client = new org.eclipse.jetty.websocket.client.WebSocketClient();
         client.start();
         try {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The reverse proxies whose {@code X-Forwarded-For} and {@code X-Real-IP} headers the server
@@ -12,7 +13,9 @@ import java.util.Optional;
  *
  * @param networks the trusted networks; empty trusts no one
  */
-public record TrustedProxies(List<Cidr> networks) {
+public record TrustedProxies(List<AddressBlock> networks) {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     public TrustedProxies {
         networks = List.copyOf(networks);
@@ -25,10 +28,10 @@ public record TrustedProxies(List<Cidr> networks) {
 
     /** Parses a comma-separated list of CIDRs; blank is none. */
     static TrustedProxies parse(String list) {
-        List<Cidr> networks = new ArrayList<>();
+        List<AddressBlock> networks = new ArrayList<>();
         for (String part : list.split(",")) {
             if (!part.isBlank()) {
-                networks.add(Cidr.parse(part));
+                networks.add(AddressBlock.parse(part));
             }
         }
         return new TrustedProxies(networks);
@@ -36,7 +39,7 @@ public record TrustedProxies(List<Cidr> networks) {
 
     /** Whether {@code address} (an IP literal) is a trusted proxy. */
     public boolean trusts(String address) {
-        Optional<InetAddress> parsed = Cidr.literal(address);
+        Optional<InetAddress> parsed = literal(address);
         return parsed.isPresent() && networks.stream().anyMatch(n -> n.contains(parsed.get()));
     }
 
@@ -66,7 +69,7 @@ public record TrustedProxies(List<Cidr> networks) {
         }
         String client = direct;
         for (int i = chain.size() - 1; i >= 0; i--) {
-            Optional<InetAddress> hop = Cidr.literal(chain.get(i));
+            Optional<InetAddress> hop = literal(chain.get(i));
             if (hop.isEmpty()) {
                 // Garbage in the chain: nothing further left can be trusted either.
                 break;
@@ -79,8 +82,27 @@ public record TrustedProxies(List<Cidr> networks) {
         return client;
     }
 
+    /**
+     * An IP address literal, without ever asking DNS: anything that is not plainly a dotted-quad
+     * IPv4 or an IPv6 literal (header values are client input) is empty.
+     */
+    static Optional<InetAddress> literal(String text) {
+        String s = text.trim();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        if (!IPV4.matcher(s).matches() && !IPV6.matcher(s).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(s));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public String toString() {
-        return networks.isEmpty() ? "" : String.join(",", networks.stream().map(Cidr::toString).toList());
+        return networks.isEmpty() ? "" : String.join(",", networks.stream().map(AddressBlock::toString).toList());
     }
 }

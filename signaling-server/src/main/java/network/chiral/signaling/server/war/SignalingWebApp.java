@@ -1,6 +1,5 @@
 package network.chiral.signaling.server.war;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -16,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.Version;
 import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.web.SignalingDeployment;
@@ -24,7 +24,8 @@ import network.chiral.signaling.server.web.SignalingDeployment;
  * The server inside a servlet container (Tomcat 10.1+, Jetty 12 ee10): declared in the WAR's
  * web.xml, it reads the settings, builds {@link Signaling} and installs it through
  * {@link SignalingDeployment#install}, exactly as the embedded launcher does. Undeploying the
- * WAR closes every socket with 1001 and stops the server.
+ * WAR drains ({@code SIGNALING_DRAIN_SECONDS}), closes every socket with 1001 and stops the
+ * server, through {@link SignalingDeployment#undeploy} as the launcher's SIGTERM does.
  *
  * <p>Settings use the same names as everywhere else and are looked up, first found wins, as an
  * environment variable, a Java system property, then a context init parameter. {@code PORT},
@@ -33,8 +34,6 @@ import network.chiral.signaling.server.web.SignalingDeployment;
  */
 public final class SignalingWebApp implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingWebApp.class);
-    /** How long undeploying waits for clients to finish the closing handshake. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final String CONTAINER = ServerContainer.class.getName();
 
     private Signaling signaling;
@@ -48,9 +47,11 @@ public final class SignalingWebApp implements ServletContextListener {
             throw new IllegalStateException("this container offers no Jakarta WebSocket server (attribute "
                     + CONTAINER + " is missing); enable its WebSocket support");
         }
-        Signaling started = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory());
+        SignalingMetrics metrics = new SignalingMetrics();
+        Signaling started = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory(), metrics);
+        metrics.watch(started);
         try {
-            SignalingDeployment.install(context, server, started);
+            SignalingDeployment.install(context, server, started, metrics);
         } catch (DeploymentException e) {
             started.close();
             throw new IllegalStateException("the container refused the signaling endpoint", e);
@@ -65,9 +66,7 @@ public final class SignalingWebApp implements ServletContextListener {
         if (signaling == null) {
             return;
         }
-        signaling.shutdown();
-        signaling.awaitDisconnected(CLOSE_GRACE);
-        signaling.close();
+        SignalingDeployment.undeploy(signaling);
         signaling = null;
         LOG.info("signaling-server undeployed from {}/", event.getServletContext().getContextPath());
     }

@@ -12,30 +12,30 @@ import org.junit.jupiter.api.Test;
 class TrustedProxiesTest {
 
     private static InetAddress ip(String literal) {
-        return Cidr.literal(literal).orElseThrow();
+        return TrustedProxies.literal(literal).orElseThrow();
     }
 
     @Test
-    void cidrsMatchTheirNetworkOnly() {
-        Cidr ten = Cidr.parse("10.0.0.0/8");
+    void blocksMatchTheirNetworkOnly() {
+        AddressBlock ten = AddressBlock.parse("10.0.0.0/8");
         assertThat(ten.contains(ip("10.255.1.2"))).isTrue();
         assertThat(ten.contains(ip("11.0.0.1"))).isFalse();
-        Cidr odd = Cidr.parse("192.168.4.0/22");
+        AddressBlock odd = AddressBlock.parse("192.168.4.0/22");
         assertThat(odd.contains(ip("192.168.7.255"))).isTrue();
         assertThat(odd.contains(ip("192.168.8.0"))).isFalse();
-        assertThat(Cidr.parse("127.0.0.1").contains(ip("127.0.0.1"))).isTrue();
-        assertThat(Cidr.parse("127.0.0.1").contains(ip("127.0.0.2"))).isFalse();
-        assertThat(Cidr.parse("fd00::/8").contains(ip("fd12::1"))).isTrue();
-        assertThat(Cidr.parse("fd00::/8").contains(ip("10.0.0.1"))).isFalse();
-        assertThat(Cidr.parse("0.0.0.0/0").contains(ip("203.0.113.9"))).isTrue();
+        assertThat(AddressBlock.parse("127.0.0.1").contains(ip("127.0.0.1"))).isTrue();
+        assertThat(AddressBlock.parse("127.0.0.1").contains(ip("127.0.0.2"))).isFalse();
+        assertThat(AddressBlock.parse("fd00::/8").contains(ip("fd12::1"))).isTrue();
+        assertThat(AddressBlock.parse("fd00::/8").contains(ip("10.0.0.1"))).isFalse();
+        assertThat(AddressBlock.parse("0.0.0.0/0").contains(ip("203.0.113.9"))).isTrue();
     }
 
     @Test
     void literalsNeverResolveNames() {
-        assertThat(Cidr.literal("localhost")).isEmpty();
-        assertThat(Cidr.literal("unknown")).isEmpty();
-        assertThat(Cidr.literal("1.2.3")).isEmpty();
-        assertThat(Cidr.literal("[::1]")).contains(ip("::1"));
+        assertThat(TrustedProxies.literal("localhost")).isEmpty();
+        assertThat(TrustedProxies.literal("unknown")).isEmpty();
+        assertThat(TrustedProxies.literal("1.2.3")).isEmpty();
+        assertThat(TrustedProxies.literal("[::1]")).contains(ip("::1"));
     }
 
     @Test
