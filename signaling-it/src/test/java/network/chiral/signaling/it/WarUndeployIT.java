@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Undeploying the WAR (deleting it from webapps, as an operator would) closes every socket
- * with 1001 and stops the server inside the container, which keeps running.
+ * with 1001 and stops the server inside the container, which keeps running. No drain time,
+ * so that the close follows the undeploy at once (DrainIT covers draining).
  */
 class WarUndeployIT {
     /** Tomcat looks for removed WARs every 10 seconds by default, Jetty (as started here) every second. */
@@ -26,7 +27,7 @@ class WarUndeployIT {
     void undeployingClosesSocketsWith1001(ServletContainer.Kind kind) throws Exception {
         WebSocketClient client = new WebSocketClient();
         client.start();
-        try (ServletContainer container = ServletContainer.start(kind, Map.of());
+        try (ServletContainer container = ServletContainer.start(kind, Map.of("SIGNALING_DRAIN_SECONDS", "0"));
              PeerClient peer = PeerClient.connect(client, container.webSocketUri())) {
             peer.register(ProtocolSuite.newId());
             Files.delete(container.deployedWar());
