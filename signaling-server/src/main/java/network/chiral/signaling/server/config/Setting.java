@@ -16,7 +16,13 @@ public enum Setting {
     SEND_QUEUE_BYTES("SIGNALING_SEND_QUEUE_BYTES", "1048576",
             "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
     LOG_LEVEL("SIGNALING_LOG_LEVEL", "info",
-            "trace, debug, info, warn or error. RUST_LOG is read when this is unset.");
+            "trace, debug, info, warn or error. RUST_LOG is read when this is unset."),
+    CLUSTER_REDIS_URL("SIGNALING_CLUSTER_REDIS_URL", "",
+            "Cluster mode: redis:// or rediss:// URL (password included) of the Redis all nodes share.", true),
+    NODE_ID("SIGNALING_NODE_ID", "",
+            "This node's name in the cluster (letters, digits, '.', '_', '-'); generated when unset."),
+    CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",
+            "Cluster mode: a node silent this long is dead, its peers gone and their ids free.");
 
     private final String variable;
     private final String defaultValue;

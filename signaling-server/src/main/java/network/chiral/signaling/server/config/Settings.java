@@ -3,6 +3,7 @@ package network.chiral.signaling.server.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -16,6 +17,7 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -26,6 +28,7 @@ public record Settings(
         Duration idleTimeout,
         int sendQueueBytes,
         String logLevel,
+        Optional<ClusterSettings> cluster,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -46,8 +49,9 @@ public record Settings(
         int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
+        Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                read.effective());
+                cluster, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */
