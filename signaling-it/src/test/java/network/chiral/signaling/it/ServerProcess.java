@@ -108,6 +108,11 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook, no goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Sends SIGTERM, as systemd and docker stop do. */
     void terminate() {
         process.destroy();

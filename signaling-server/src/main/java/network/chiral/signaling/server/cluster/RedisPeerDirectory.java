@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.Relay;
@@ -55,6 +56,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPeerDirectory.class);
     private static final int BATCH = 500;
     private static final int ROUTE_CACHE_CAPACITY = 100_000;
+    private static final java.time.Duration FIRST_BEAT_WAIT = java.time.Duration.ofSeconds(10);
 
     private final ClusterSettings settings;
     private final SignalCodec codec;
@@ -91,7 +93,8 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
         RedisPeerDirectory directory = new RedisPeerDirectory(settings, codec);
         long every = settings.heartbeatInterval().toMillis();
         try {
-            directory.heartbeat.submit(directory::beat).get(settings.commandTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+            // Bounded: an unreachable Redis costs at most a connect timeout per connection.
+            directory.heartbeat.submit(directory::beat).get(FIRST_BEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -155,12 +158,17 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             return;
         }
         try {
-            // Queued behind this sender's earlier commands; nobody waits for the reply.
-            ClusterScripts.RELEASE.runAsync(link.async(), nodeId, id).whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    announceNeeded.set(true);
-                }
-            });
+            if (Thread.currentThread() instanceof FastThreadLocalThread) {
+                // A socket closed from a Redis I/O thread: waiting there for Redis would stall it.
+                ClusterScripts.RELEASE.runAsync(link.async(), nodeId, id).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        announceNeeded.set(true);
+                    }
+                });
+            } else {
+                // Waited for, so that the id is free everywhere once the close is handled.
+                ClusterScripts.RELEASE.run(link.sync(), nodeId, id);
+            }
         } catch (RedisException e) {
             failed(e);
         }
