@@ -64,6 +64,7 @@ class ClusterNodeCrashIT {
         assertThat(bob.next("offer").getString("from")).isEqualTo(a);
 
         victim.kill();
+        victim.awaitExit(Duration.ofSeconds(10));
 
         // Straight after the kill the id is still recorded: the sender is told, not ignored.
         List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(b, "after"));

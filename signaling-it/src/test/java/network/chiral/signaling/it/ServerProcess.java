@@ -108,11 +108,6 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook, no goodbye. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }

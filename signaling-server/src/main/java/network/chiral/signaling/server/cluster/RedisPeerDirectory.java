@@ -143,7 +143,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             routes.forget(id);
             return Claim.GRANTED;
         } catch (RedisException e) {
-            failed(e);
+            failed(e, true);
             return Claim.GRANTED;
         }
     }
@@ -170,7 +170,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
                 ClusterScripts.RELEASE.run(link.sync(), nodeId, id);
             }
         } catch (RedisException e) {
-            failed(e);
+            failed(e, true);
         }
     }
 
@@ -205,7 +205,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             }
             return Delivery.UNAVAILABLE;
         } catch (RedisException e) {
-            failed(e);
+            failed(e, false);
             return Delivery.UNAVAILABLE;
         }
     }
@@ -221,7 +221,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
                 }
                 return ids;
             } catch (RedisException e) {
-                failed(e);
+                failed(e, false);
             }
         }
         return locals.keySet().stream().limit(limit).toList();
@@ -234,7 +234,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
                 List<Object> listed = ClusterScripts.LIST.run(link.sync(), "0");
                 return (int) Math.min(Integer.MAX_VALUE, (Long) listed.get(0));
             } catch (RedisException e) {
-                failed(e);
+                failed(e, false);
             }
         }
         return locals.size();
@@ -333,9 +333,16 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
         return batches;
     }
 
-    private void failed(RedisException e) {
-        unhealthy("a Redis command failed", e);
-        announceNeeded.set(true);
+    /**
+     * One command failed or timed out. Whether Redis as a whole is away is for the connection
+     * and the heartbeat to say: one slow reply must not turn the node unavailable. A claim or
+     * release that may not have reached Redis is put right by the next announce.
+     */
+    private void failed(RedisException e, boolean changedIds) {
+        LOG.atDebug().addKeyValue("cause", e.toString()).log("a Redis command failed");
+        if (changedIds) {
+            announceNeeded.set(true);
+        }
     }
 
     private void unhealthy(String why, Exception cause) {

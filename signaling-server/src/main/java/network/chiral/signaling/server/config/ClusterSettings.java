@@ -62,11 +62,12 @@ public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl) 
     }
 
     /**
-     * How long one Redis command may take before the node treats Redis as unreachable: a fifth
-     * of the TTL, between 200 ms and 2 s, so a hung call never outlives a heartbeat.
+     * How long one Redis command may take before it fails (the sender of that relay gets
+     * {@code unavailable}): a third of the TTL, between 500 ms and 2 s, so that a hung call
+     * never outlives a heartbeat interval.
      */
     public Duration commandTimeout() {
-        long millis = Math.max(200, Math.min(2_000, nodeTtl.toMillis() / 5));
+        long millis = Math.max(500, Math.min(2_000, nodeTtl.toMillis() / 3));
         return Duration.ofMillis(millis);
     }
 
