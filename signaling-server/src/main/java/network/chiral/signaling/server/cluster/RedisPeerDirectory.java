@@ -70,6 +70,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     private final RedisLink link;
     private volatile boolean healthy;
     private volatile boolean beatenOnce;
+    private volatile boolean closing;
     private volatile Undelivered undelivered = (sender, relay, outcome) -> { };
 
     private RedisPeerDirectory(ClusterSettings settings, SignalCodec codec) {
@@ -346,10 +347,12 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     }
 
     private void unhealthy(String why, Exception cause) {
-        if (healthy) {
-            healthy = false;
-            LOG.atWarn().addKeyValue("nodeId", nodeId).addKeyValue("cause", cause == null ? null : cause.toString())
-                    .log(why + "; cross-node relays answer 'unavailable' until it is back");
+        if (healthy && !closing) {
+            var log = LOG.atWarn().addKeyValue("nodeId", nodeId);
+            if (cause != null) {
+                log = log.addKeyValue("cause", cause.toString());
+            }
+            log.log(why + "; cross-node relays answer 'unavailable' until it is back");
         }
         healthy = false;
     }
@@ -357,8 +360,10 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     /** Redis I/O thread: never block here. */
     private void connectionChanged(boolean connected) {
         if (connected) {
-            if (!heartbeat.isShutdown()) {
+            try {
                 heartbeat.execute(this::beat);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closing: no more heartbeats.
             }
         } else {
             // Notices may be missed from now on: cached routes cannot be trusted.
@@ -423,6 +428,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     /** Leaves the cluster: this node's ids are freed now rather than when its heartbeat expires. */
     @Override
     public void close() {
+        closing = true;
         heartbeat.shutdownNow();
         try {
             heartbeat.awaitTermination(settings.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
