@@ -88,4 +88,29 @@ class ClusterNodeCrashIT {
         alice.close();
         bobAgain.close();
     }
+
+    @Test
+    void aKilledNodeRestartedUnderItsNameFreesItsOldIdsWithoutWaitingForTheTtl() throws Exception {
+        // A TTL far longer than this test may wait: only the restart can free the id in time.
+        Map<String, String> longTtl = ClusterNodes.settings(redis.url(), "victim",
+                Map.of("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "600"));
+        victim.close();
+        victim = ServerProcess.start(longTtl);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        victim.kill();
+        victim.awaitExit(Duration.ofSeconds(10));
+
+        PeerClient again = PeerClient.connect(client, survivor.uri());
+        again.send(ClusterIdsIT.register(b));
+        assertThat(again.nextError("id-taken")).as("the dead node's heartbeat still lives").contains(b);
+
+        victim = ServerProcess.start(longTtl);
+        Await.until("the old id is free", Duration.ofSeconds(10), () -> {
+            again.send(ClusterIdsIT.register(b));
+            return again.next().getString("type").equals("peers");
+        });
+        again.close();
+    }
 }

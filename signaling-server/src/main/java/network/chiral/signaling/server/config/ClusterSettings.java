@@ -21,10 +21,7 @@ public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl) 
     static Optional<ClusterSettings> read(SettingReader read) {
         String url = read.text(Setting.CLUSTER_REDIS_URL);
         String nodeId = read.text(Setting.NODE_ID);
-        if (nodeId.isEmpty()) {
-            nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
-            read.record(Setting.NODE_ID, nodeId);
-        } else if (!NODE_ID.matcher(nodeId).matches()) {
+        if (!nodeId.isEmpty() && !NODE_ID.matcher(nodeId).matches()) {
             throw new InvalidSettingException(Setting.NODE_ID, nodeId, "1 to 64 letters, digits, '.', '_' or '-'");
         }
         Duration ttl = Duration.ofSeconds(read.integer(Setting.CLUSTER_NODE_TTL_SECONDS, 1, 3_600));
@@ -32,6 +29,10 @@ public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl) 
             return Optional.empty();
         }
         checkUrl(url);
+        if (nodeId.isEmpty()) {
+            nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+            read.record(Setting.NODE_ID, nodeId);
+        }
         return Optional.of(new ClusterSettings(url, nodeId, ttl));
     }
 
