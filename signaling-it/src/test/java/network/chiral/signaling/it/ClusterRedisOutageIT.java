@@ -2,6 +2,9 @@ package network.chiral.signaling.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,20 @@ class ClusterRedisOutageIT {
         return name + "-" + UUID.randomUUID();
     }
 
+    private static HttpResponse<String> readiness(SignalingServer node) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(PeerClient.WAIT).build();
+        return http.send(HttpRequest.newBuilder(node.httpUri().resolve("ready")).timeout(PeerClient.WAIT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int ready(SignalingServer node) throws Exception {
+        return readiness(node).statusCode();
+    }
+
+    private static String readyBody(SignalingServer node) throws Exception {
+        return readiness(node).body();
+    }
+
     private static long lettuceThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("lettuce")).count();
     }
@@ -76,9 +93,12 @@ class ClusterRedisOutageIT {
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("up");
         long threadsBefore = lettuceThreads();
 
+        assertThat(ready(one)).isEqualTo(200);
         cluster.redis().kill();
         Await.until("both nodes see Redis gone", RECOVERY,
                 () -> !one.directory().available() && !two.directory().available());
+        assertThat(ready(one)).isEqualTo(503);
+        assertThat(readyBody(two)).contains("cluster");
 
         // Same node: as before.
         alice.send(ClusterIdsIT.offer(a2, "same node"));
@@ -97,6 +117,8 @@ class ClusterRedisOutageIT {
 
         cluster.redis().restart();
         Await.until("both nodes are back", RECOVERY, () -> one.directory().available() && two.directory().available());
+        assertThat(ready(one)).isEqualTo(200);
+        assertThat(ready(two)).isEqualTo(200);
         // Redis came back empty: the nodes announced their peers again.
         Await.until("relays cross nodes again", RECOVERY, () -> {
             List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(c, "back"));
@@ -126,6 +148,7 @@ class ClusterRedisOutageIT {
         resources.add(node);
         assertThat(node.directory().available()).isFalse();
         assertThat(node.signaling().available()).isFalse();
+        assertThat(ready(node)).isEqualTo(503);
 
         String a = id("a");
         String b = id("b");
@@ -140,6 +163,7 @@ class ClusterRedisOutageIT {
         RedisServer redis = RedisServer.startOn(port);
         resources.add(0, redis);
         Await.until("the node joins once Redis is there", RECOVERY, () -> node.directory().available());
+        assertThat(ready(node)).isEqualTo(200);
         alice.send(ClusterIdsIT.offer(elsewhere, "v=0"));
         assertThat(alice.nextError("peer-not-found")).contains(elsewhere);
         SignalingServer other = SignalingServer.start(Settings.load(

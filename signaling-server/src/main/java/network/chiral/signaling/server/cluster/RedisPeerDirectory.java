@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,9 +178,18 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
 
     @Override
     public Delivery deliver(String to, SignalMessage message) {
+        return deliver(to, message, local -> local.send(message));
+    }
+
+    @Override
+    public Delivery deliver(String to, SignalMessage message, long receivedNanos) {
+        return deliver(to, message, local -> local.relay(message, receivedNanos));
+    }
+
+    private Delivery deliver(String to, SignalMessage message, Predicate<Peer> queueLocally) {
         Peer local = locals.get(to);
         if (local != null) {
-            return local.send(message) ? Delivery.DELIVERED : Delivery.DROPPED;
+            return queueLocally.test(local) ? Delivery.DELIVERED : Delivery.DROPPED;
         }
         if (!available()) {
             return Delivery.UNAVAILABLE;

@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param operations      metrics access, drain time and log format
  * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
@@ -28,6 +29,7 @@ public record Settings(
         Duration idleTimeout,
         int sendQueueBytes,
         String logLevel,
+        Operations operations,
         Optional<ClusterSettings> cluster,
         Map<String, String> effective) {
 
@@ -49,9 +51,10 @@ public record Settings(
         int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
+        Operations operations = Operations.read(read);
         Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                cluster, read.effective());
+                operations, cluster, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

@@ -1,10 +1,10 @@
 package network.chiral.signaling.server.embedded;
 
 import java.net.URI;
-import java.time.Duration;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -14,6 +14,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
 import network.chiral.signaling.server.peer.PeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
@@ -22,11 +23,9 @@ import network.chiral.signaling.server.web.SignalingDeployment;
 /**
  * The signaling server in embedded Jetty 12: the one factory used by {@link Main} and by the
  * tests. {@link #start} binds and returns a running server; {@link #close} stops it
- * gracefully, closing every socket with 1001 first.
+ * gracefully: it drains (see {@link Signaling#drain}), closing every socket with 1001.
  */
 public final class SignalingServer implements AutoCloseable {
-    /** How long {@link #close} waits for clients to finish the closing handshake. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Server jetty;
     private final ServerConnector connector;
@@ -50,7 +49,12 @@ public final class SignalingServer implements AutoCloseable {
         PeerDirectory directory = settings.cluster()
                 .<PeerDirectory>map(cluster -> RedisPeerDirectory.start(cluster, codec))
                 .orElseGet(LocalPeerDirectory::new);
-        Signaling signaling = new Signaling(settings, codec, directory);
+        SignalingMetrics metrics = new SignalingMetrics();
+        Signaling signaling = new Signaling(settings, codec, directory, metrics);
+        if (settings.cluster().isPresent()) {
+            signaling.readiness().require("cluster", directory::available);
+        }
+        metrics.watch(signaling);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("signaling");
@@ -62,13 +66,16 @@ public final class SignalingServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
+        ConnectionStatistics connections = new ConnectionStatistics();
+        connector.addBean(connections);
         jetty.addConnector(connector);
+        JettyMetrics.register(metrics.registry(), threads, connections);
 
         ServletContextHandler context = new ServletContextHandler("/");
         JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> SignalingDeployment.install(servletContext, container, signaling));
+                (servletContext, container) -> SignalingDeployment.install(servletContext, container, signaling, metrics));
         jetty.setHandler(context);
-        jetty.setStopTimeout(CLOSE_GRACE.toMillis());
+        jetty.setStopTimeout(SignalingDeployment.CLOSE_GRACE.toMillis());
 
         try {
             jetty.start();
@@ -101,12 +108,18 @@ public final class SignalingServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Closes every socket with 1001, waits briefly for the handshakes, then stops Jetty. */
+    /** The HTTP URI of the server's root, through loopback ({@code /health}, {@code /metrics}...). */
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /**
+     * Drains (not ready, new sockets refused, open ones closed with 1001 within
+     * {@code SIGNALING_DRAIN_SECONDS}), then stops Jetty.
+     */
     @Override
     public void close() throws Exception {
-        signaling.shutdown();
-        signaling.awaitDisconnected(CLOSE_GRACE);
-        signaling.close();
+        SignalingDeployment.undeploy(signaling);
         jetty.stop();
         closeDirectory(directory);
     }
@@ -120,5 +133,10 @@ public final class SignalingServer implements AutoCloseable {
         if (directory instanceof AutoCloseable resources) {
             resources.close();
         }
+    }
+
+    /** Ends a drain under way early: the remaining sockets get their 1001 now. */
+    public void cutDrain() {
+        signaling.cutDrain();
     }
 }
