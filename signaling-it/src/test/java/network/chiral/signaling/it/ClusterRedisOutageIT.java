@@ -110,15 +110,26 @@ class ClusterRedisOutageIT {
         for (int i = 0; i < 200; i++) {
             assertThat(alice.nextError("unavailable")).contains(b);
         }
-        // Registering still works on each node while Redis is away.
+        // Registering still works on each node while Redis is away, even the same id on both.
         String c = id("c");
         PeerClient carol = connect(two, c);
+        String twice = id("twice");
+        PeerClient twiceOnOne = connect(one, twice);
+        PeerClient twiceOnTwo = connect(two, twice);
         assertThat(lettuceThreads()).as("Redis client threads while Redis is down").isLessThanOrEqualTo(threadsBefore + 4);
 
         cluster.redis().restart();
         Await.until("both nodes are back", RECOVERY, () -> one.directory().available() && two.directory().available());
         assertThat(ready(one)).isEqualTo(200);
         assertThat(ready(two)).isEqualTo(200);
+        // The id granted twice while Redis was away stays with one of them; the other socket is closed.
+        Await.until("one of the two holders of the same id is disconnected", RECOVERY,
+                () -> twiceOnOne.isOpen() != twiceOnTwo.isOpen());
+        PeerClient loser = twiceOnOne.isOpen() ? twiceOnTwo : twiceOnOne;
+        PeerClient keeper = twiceOnOne.isOpen() ? twiceOnOne : twiceOnTwo;
+        PeerClient.Close lost = loser.awaitClose();
+        assertThat(lost.code()).isEqualTo(1001);
+        assertThat(lost.reason()).contains("registered on another node");
         // Redis came back empty: the nodes announced their peers again.
         Await.until("relays cross nodes again", RECOVERY, () -> {
             List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(c, "back"));
@@ -129,13 +140,15 @@ class ClusterRedisOutageIT {
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("back");
         carol.send(ClusterIdsIT.offer(a2, "back"));
         assertThat(alice2.next("offer").getString("sdp")).isEqualTo("back");
+        bob.send(ClusterIdsIT.offer(twice, "to the keeper"));
+        assertThat(keeper.next("offer").getString("sdp")).isEqualTo("to the keeper");
         PeerClient thief = PeerClient.connect(client, two.uri());
         peers.add(thief);
         thief.send(ClusterIdsIT.register(a));
         assertThat(thief.nextError("id-taken")).contains(a);
         PeerClient dave = PeerClient.connect(client, one.uri());
         peers.add(dave);
-        assertThat(dave.register(id("d")).getInt("total")).as("a, a2, b, c and d").isEqualTo(5);
+        assertThat(dave.register(id("d")).getInt("total")).as("a, a2, b, c, twice and d").isEqualTo(6);
         bob.assertNothingPending();
         assertThat(lettuceThreads()).as("Redis client threads after recovery").isLessThanOrEqualTo(threadsBefore + 4);
     }
