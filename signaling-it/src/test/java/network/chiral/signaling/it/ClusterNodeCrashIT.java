@@ -90,11 +90,22 @@ class ClusterNodeCrashIT {
     }
 
     @Test
-    void aKilledNodeRestartedUnderItsNameFreesItsOldIdsWithoutWaitingForTheTtl() throws Exception {
-        // A TTL far longer than this test may wait: only the restart can free the id in time.
+    void aStoppedNodeFreesItsIdsAtOnceAndAKilledOneWhenRestartedUnderItsName() throws Exception {
+        // A TTL far longer than this test may wait: only the node itself can free the ids in time.
         Map<String, String> longTtl = ClusterNodes.settings(redis.url(), "victim",
                 Map.of("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "600"));
         victim.close();
+        victim = ServerProcess.start(longTtl);
+        PeerClient probe = PeerClient.connect(client, survivor.uri());
+
+        PeerClient carol = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String c = "carol-" + UUID.randomUUID();
+        carol.register(c);
+        victim.terminate();
+        assertThat(victim.awaitExit(Duration.ofSeconds(20))).isZero();
+        assertThat(probe.register(c).getInt("total")).as("freed by the stopping node itself").isEqualTo(1);
+        probe.close();
+
         victim = ServerProcess.start(longTtl);
         PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
         String b = "bob-" + UUID.randomUUID();
