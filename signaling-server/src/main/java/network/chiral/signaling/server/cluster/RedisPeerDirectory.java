@@ -19,10 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
-import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.api.SignalMessage;
@@ -83,8 +81,23 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.link = new RedisLink(settings, new Inbox(), this::connectionChanged,
-                ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
+        Inbox inbox = new Inbox(codec, routes, new Inbox.Node() {
+            @Override
+            public Peer local(String id) {
+                return locals.get(id);
+            }
+
+            @Override
+            public void sendBack(String origin, Envelope envelope) {
+                link.async().publish(ClusterScripts.inbox(origin), envelope.encode());
+            }
+
+            @Override
+            public void notFound(Peer sender, Relay relay) {
+                undelivered.undelivered(sender, relay, Delivery.NOT_FOUND);
+            }
+        });
+        this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
     }
 
     /**
@@ -380,58 +393,6 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             routes.clear();
             announceNeeded.set(true);
             unhealthy("lost the connection to Redis", null);
-        }
-    }
-
-    /** Messages from the inbox and routes channels, on a Redis I/O thread. */
-    private final class Inbox extends RedisPubSubAdapter<String, String> {
-        @Override
-        public void message(String channel, String message) {
-            try {
-                if (channel.equals(ClusterScripts.ROUTES)) {
-                    RouteNotice.decode(message).ifPresent(this::noticed);
-                } else {
-                    Envelope.decode(message).ifPresent(this::received);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("could not handle a cluster message on {}", channel, e);
-            }
-        }
-
-        private void noticed(RouteNotice notice) {
-            if (notice instanceof RouteNotice.Released released) {
-                routes.forget(released.id(), released.node());
-            } else if (notice instanceof RouteNotice.Gone gone) {
-                routes.forgetNode(gone.node());
-            }
-        }
-
-        private void received(Envelope envelope) {
-            Relay relay;
-            try {
-                if (!(codec.decode(envelope.frame()) instanceof Relay decoded)) {
-                    return;
-                }
-                relay = decoded;
-            } catch (MalformedMessageException e) {
-                LOG.warn("dropped a malformed relay from another node: {}", e.getMessage());
-                return;
-            }
-            if (envelope instanceof Envelope.Forward forward) {
-                Peer receiver = locals.get(relay.to());
-                if (receiver != null) {
-                    receiver.send(relay.message());
-                } else {
-                    // It left this node after the sender looked it up: tell the sender's node.
-                    link.async().publish(ClusterScripts.inbox(forward.origin()), new Envelope.Bounce(envelope.frame()).encode());
-                }
-            } else {
-                routes.forget(relay.to());
-                Peer sender = locals.get(relay.from());
-                if (sender != null) {
-                    undelivered.undelivered(sender, relay, Delivery.NOT_FOUND);
-                }
-            }
         }
     }
 
