@@ -3,6 +3,7 @@ package network.chiral.signaling.server.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +18,7 @@ import java.util.function.UnaryOperator;
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
+ * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param trustedProxies  proxies whose forwarded-for headers are believed
  * @param tls             native TLS of the executable jar
  * @param effective       every setting's value as read, secrets masked, for the start-up log
@@ -30,6 +32,7 @@ public record Settings(
         int sendQueueBytes,
         String logLevel,
         Operations operations,
+        Optional<ClusterSettings> cluster,
         TrustedProxies trustedProxies,
         Tls tls,
         Map<String, String> effective) {
@@ -53,10 +56,11 @@ public record Settings(
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
+        Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         TrustedProxies trustedProxies = trustedProxies(read);
         Tls tls = tls(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, trustedProxies, tls, read.effective());
+                operations, cluster, trustedProxies, tls, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

@@ -13,10 +13,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.config.InvalidSettingException;
+import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.config.Tls;
 import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
+import network.chiral.signaling.server.peer.PeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.tls.SecureConnector;
 import network.chiral.signaling.server.web.SignalingDeployment;
@@ -31,13 +33,16 @@ public final class SignalingServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final Signaling signaling;
+    private final PeerDirectory directory;
     private final boolean secure;
 
-    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling, boolean secure) {
+    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling, PeerDirectory directory,
+                            boolean secure) {
         this.secure = secure;
         this.jetty = jetty;
         this.connector = connector;
         this.signaling = signaling;
+        this.directory = directory;
     }
 
     /**
@@ -47,8 +52,6 @@ public final class SignalingServer implements AutoCloseable {
      * @throws Exception if Jetty cannot start (for example: the port is in use)
      */
     public static SignalingServer start(Settings settings) throws Exception {
-        SignalingMetrics metrics = new SignalingMetrics();
-
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("signaling");
         Server jetty = new Server(threads);
@@ -56,6 +59,7 @@ public final class SignalingServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // First: a bad certificate file must fail before anything (Redis included) is running.
         boolean secure = settings.tls() instanceof Tls.Files;
         ServerConnector connector = settings.tls() instanceof Tls.Files files
                 ? SecureConnector.create(jetty, http, files)
@@ -65,11 +69,18 @@ public final class SignalingServer implements AutoCloseable {
         ConnectionStatistics connections = new ConnectionStatistics();
         connector.addBean(connections);
         jetty.addConnector(connector);
-        JettyMetrics.register(metrics.registry(), threads, connections);
 
-        // After the connector: a bad certificate file must fail before anything is running.
-        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory(), metrics);
+        SignalCodec codec = new SignalCodec();
+        PeerDirectory directory = settings.cluster()
+                .<PeerDirectory>map(cluster -> RedisPeerDirectory.start(cluster, codec))
+                .orElseGet(LocalPeerDirectory::new);
+        SignalingMetrics metrics = new SignalingMetrics();
+        Signaling signaling = new Signaling(settings, codec, directory, metrics);
+        if (settings.cluster().isPresent()) {
+            signaling.readiness().require("cluster", directory::available);
+        }
         metrics.watch(signaling);
+        JettyMetrics.register(metrics.registry(), threads, connections);
 
         ServletContextHandler context = new ServletContextHandler("/");
         JakartaWebSocketServletContainerInitializer.configure(context,
@@ -82,9 +93,10 @@ public final class SignalingServer implements AutoCloseable {
         } catch (Exception e) {
             signaling.close();
             jetty.stop();
+            closeDirectory(directory);
             throw e;
         }
-        return new SignalingServer(jetty, connector, signaling, secure);
+        return new SignalingServer(jetty, connector, signaling, directory, secure);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -120,6 +132,18 @@ public final class SignalingServer implements AutoCloseable {
     public void close() throws Exception {
         SignalingDeployment.undeploy(signaling);
         jetty.stop();
+        closeDirectory(directory);
+    }
+
+    /** The peer directory, for its cluster state ({@link PeerDirectory#available()}). */
+    public PeerDirectory directory() {
+        return directory;
+    }
+
+    private static void closeDirectory(PeerDirectory directory) throws Exception {
+        if (directory instanceof AutoCloseable resources) {
+            resources.close();
+        }
     }
 
     /** Ends a drain under way early: the remaining sockets get their 1001 now. */

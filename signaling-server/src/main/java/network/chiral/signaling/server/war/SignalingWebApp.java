@@ -42,6 +42,12 @@ public final class SignalingWebApp implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings = Settings.load(source(context));
+        if (settings.cluster().isPresent()) {
+            // Refused rather than ignored: a node that silently kept its peers to itself would
+            // split the network.
+            throw new IllegalStateException("cluster mode (SIGNALING_CLUSTER_REDIS_URL) is supported by the "
+                    + "executable jar only, not by the WAR");
+        }
         Object container = context.getAttribute(CONTAINER);
         if (!(container instanceof ServerContainer server)) {
             throw new IllegalStateException("this container offers no Jakarta WebSocket server (attribute "
