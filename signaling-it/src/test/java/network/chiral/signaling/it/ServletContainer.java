@@ -72,6 +72,18 @@ final class ServletContainer implements ServerTarget {
      * {@code environment} and waits until {@code /signaling/health} answers.
      */
     static ServletContainer start(Kind kind, Map<String, String> environment) throws Exception {
+        ServletContainer container = launch(kind, environment);
+        try {
+            container.awaitHealthy();
+        } catch (AssertionError | RuntimeException e) {
+            container.close();
+            throw e;
+        }
+        return container;
+    }
+
+    /** As {@link #start}, without waiting for the application (for deployments that must fail). */
+    static ServletContainer launch(Kind kind, Map<String, String> environment) throws Exception {
         Path home = kind.home();
         Path work = Path.of(System.getProperty("it.work", "target/it-work"));
         Files.createDirectories(work);
@@ -82,14 +94,7 @@ final class ServletContainer implements ServerTarget {
             case TOMCAT_10, TOMCAT_11 -> startTomcat(home, base, port, java, environment);
             case JETTY_12 -> startJetty(home, base, port, java, environment);
         };
-        ServletContainer container = new ServletContainer(kind, base, port, process);
-        try {
-            container.awaitHealthy();
-        } catch (AssertionError | RuntimeException e) {
-            container.close();
-            throw e;
-        }
-        return container;
+        return new ServletContainer(kind, base, port, process);
     }
 
     /** CATALINA_BASE with the stock conf, the HTTP connector on {@code port}, no shutdown port. */
@@ -111,7 +116,7 @@ final class ServletContainer implements ServerTarget {
         env.put("CATALINA_BASE", base.toString());
         env.put("JAVA_HOME", java.getParent().getParent().toString());
         env.remove("JRE_HOME");
-        env.remove("CATALINA_OPTS");
+        env.putIfAbsent("CATALINA_OPTS", "");
         env.remove("JAVA_OPTS");
         // catalina.sh execs java for "run", so SIGTERM reaches Tomcat's own shutdown hook.
         return ChildProcess.start("tomcat", List.of("sh", home.resolve("bin/catalina.sh").toString(), "run"), base, env);
@@ -164,6 +169,17 @@ final class ServletContainer implements ServerTarget {
     /** The deployed WAR; deleting it makes the container undeploy the application. */
     Path deployedWar() {
         return base.resolve("webapps/" + CONTEXT + ".war");
+    }
+
+    /** Everything under the container's logs/ directory (Tomcat writes application errors there). */
+    String logFiles() throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (var files = Files.list(base.resolve("logs"))) {
+            for (Path file : files.toList()) {
+                text.append(Files.readString(file));
+            }
+        }
+        return text.toString();
     }
 
     ChildProcess process() {
