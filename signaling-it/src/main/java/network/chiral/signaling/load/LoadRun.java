@@ -62,6 +62,8 @@ public final class LoadRun implements AutoCloseable {
     private final String padding;
     private volatile boolean measuring;
     private volatile boolean running = true;
+    private Runnable measureStarts = () -> { };
+    private Runnable measureEnds = () -> { };
 
     /**
      * @param options  what to run
@@ -74,6 +76,17 @@ public final class LoadRun implements AutoCloseable {
         this.padding = "x".repeat(Math.max(0, options.payloadBytes() - overhead));
         this.client = client(options);
         client.start();
+    }
+
+    /**
+     * Runs {@code start} just before the measured time begins and {@code end} just after it
+     * ends, on the thread that called {@link #run}: the benchmark reads the server's CPU time
+     * there, so the warm-up does not count.
+     */
+    public LoadRun onMeasure(Runnable start, Runnable end) {
+        this.measureStarts = start;
+        this.measureEnds = end;
+        return this;
     }
 
     private static WebSocketClient client(LoadOptions options) throws Exception {
@@ -141,8 +154,9 @@ public final class LoadRun implements AutoCloseable {
         while (true) {
             long now = System.nanoTime();
             if (!measuring && now >= warmupEnd) {
+                measureStarts.run();
                 recorder.getIntervalHistogram();
-                measureStart = now;
+                measureStart = System.nanoTime();
                 relayedAtStart = relayed.sum();
                 roundTripsAtStart = roundTrips.sum();
                 measuring = true;
@@ -171,6 +185,7 @@ public final class LoadRun implements AutoCloseable {
         running = false;
         long relayedMeasured = relayed.sum() - relayedAtStart;
         long roundTripsMeasured = roundTrips.sum() - roundTripsAtStart;
+        measureEnds.run();
         total.add(recorder.getIntervalHistogram());
         if (pacer != null) {
             pacer.join(DRAIN.toMillis());

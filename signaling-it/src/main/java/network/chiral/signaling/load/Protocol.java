@@ -74,6 +74,11 @@ public enum Protocol {
     /** The keep-alive frame a client of this protocol sends, or {@code null} if the server pings. */
     abstract String heartbeat();
 
+    /** Where a one-off connection goes to check that the server accepts connections. */
+    public URI probeUri(URI base) {
+        return connectUri(base, "probe-" + System.nanoTime(), "probe");
+    }
+
     /** The frame size a relay has with no padding, to size the padding to the requested payload. */
     int overhead(String to) {
         return relay(true, to, Long.MAX_VALUE, "").length();
