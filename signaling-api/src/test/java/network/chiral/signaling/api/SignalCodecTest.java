@@ -102,6 +102,10 @@ class SignalCodecTest {
         "{\"type\":\"ping\",\"ts\":\"12\"}           | field 'ts' has the wrong type",
         "{\"type\":\"ping\",\"ts\":1.5}              | field 'ts' has the wrong type",
         "{\"type\":\"ping\"}                         | 'ping' requires field 'ts'",
+        "{\"type\":\"offer\",\"from\":7,\"to\":\"b\",\"sdp\":{}} | field 'from' has the wrong type",
+        "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":{}} trailing | the frame is not valid JSON",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":} | the frame is not valid JSON",
+        "{\"type\":\"candidate\",\"to\":\"b\"}   | 'candidate' requires field 'candidate'",
     })
     void malformedFramesAreExplainedWithoutEchoingThem(String frame, String explanation) {
         assertThatThrownBy(() -> CODEC.decode(frame))
@@ -114,6 +118,28 @@ class SignalCodecTest {
         String type = "x".repeat(10_000);
         assertThatThrownBy(() -> CODEC.decode("{\"type\":\"" + type + "\"}"))
                 .hasMessage("unknown message type '" + "x".repeat(32) + "...'");
+    }
+
+    @Test
+    void relaysEncodeExactlyAsJsonBWouldAndDecodeToTheSameRecords() throws Exception {
+        try (jakarta.json.bind.Jsonb plain = jakarta.json.bind.JsonbBuilder.create()) {
+            List<SignalMessage> relays = List.of(
+                    new Offer("a", "b", json("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\\u00e9\\\"q\\\"\"}")),
+                    new Offer(null, "b", Json.createValue("plain")),
+                    new Answer("\u00fcser", "b/\u6587", json("[1,2.50,null,true]")),
+                    new Candidate("a", "b", json("{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":0,\"u\":null}")));
+            for (SignalMessage relay : relays) {
+                String frame = CODEC.encode(relay);
+                assertThat(frame).isEqualTo(plain.toJson(relay));
+                assertThat(CODEC.decode(frame)).isEqualTo(relay);
+            }
+        }
+    }
+
+    @Test
+    void theLastOfARepeatedRelayFieldWins() throws Exception {
+        assertThat(CODEC.decode("{\"type\":\"offer\",\"to\":\"x\",\"sdp\":1,\"to\":\"b\",\"sdp\":2}"))
+                .isEqualTo(new Offer(null, "b", json("2")));
     }
 
     @Test
