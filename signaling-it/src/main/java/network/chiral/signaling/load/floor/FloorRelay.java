@@ -3,8 +3,10 @@ package network.chiral.signaling.load.floor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -26,11 +28,11 @@ public final class FloorRelay implements AutoCloseable {
     private final ServerConnector connector;
     private final Map<String, Session> peers = new ConcurrentHashMap<>();
 
-    private FloorRelay(String host, int port) {
+    private FloorRelay(String host, int port, SslContextFactory.Server tls) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("floor");
         jetty = new Server(threads);
-        connector = new ServerConnector(jetty);
+        connector = tls == null ? new ServerConnector(jetty) : new ServerConnector(jetty, tls, new HttpConnectionFactory());
         connector.setHost(host);
         connector.setPort(port);
         jetty.addConnector(connector);
@@ -43,7 +45,12 @@ public final class FloorRelay implements AutoCloseable {
 
     /** Starts a floor relay on {@code host:port} (port 0 picks one). */
     public static FloorRelay start(String host, int port) throws Exception {
-        FloorRelay relay = new FloorRelay(host, port);
+        return start(host, port, null);
+    }
+
+    /** Starts a floor relay that speaks {@code wss://} with {@code tls}, or plain {@code ws://} if null. */
+    public static FloorRelay start(String host, int port, SslContextFactory.Server tls) throws Exception {
+        FloorRelay relay = new FloorRelay(host, port, tls);
         relay.jetty.start();
         return relay;
     }
