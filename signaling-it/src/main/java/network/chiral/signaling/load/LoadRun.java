@@ -416,9 +416,7 @@ public final class LoadRun implements AutoCloseable {
                     }
                 }
                 case OFFER -> {
-                    if (measuring) {
-                        relayed.increment();
-                    }
+                    relayed.increment();
                     long t = Frames.longValue(frame, "t");
                     send(options.protocol().relay(false, partner, t, padding));
                 }
@@ -426,11 +424,10 @@ public final class LoadRun implements AutoCloseable {
                     long now = System.nanoTime();
                     answered.incrementAndGet();
                     long t = Frames.longValue(frame, "t");
-                    if (measuring) {
-                        relayed.increment();
-                        roundTrips.increment();
-                        recorder.recordValue(Math.max(0, (now - t) / 1000));
-                    }
+                    // Counted always, so the warm-up shows progress; the report takes differences.
+                    relayed.increment();
+                    roundTrips.increment();
+                    recorder.recordValue(Math.max(0, (now - t) / 1000));
                     if (!options.fixedRate() && running && offerer) {
                         offer(now);
                     }

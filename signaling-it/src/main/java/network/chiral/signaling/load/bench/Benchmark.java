@@ -44,7 +44,7 @@ public final class Benchmark {
     /** The benchmark's knobs; {@code --smoke} shrinks every one to run in seconds. */
     record Settings(Path serverJar, Path peerjsDir, String node, String jvmFlags, List<Integer> rates, int pairs,
                     int payload, Duration warmup, Duration duration, int idle, int many, Path doc, Path plot,
-                    List<String> only, String commandLine) {
+                    List<String> only, Duration jitWarmup, String commandLine) {
 
         static Settings parse(String[] args) {
             boolean smoke = Arrays.asList(args).contains("--smoke");
@@ -62,6 +62,7 @@ public final class Benchmark {
             Path doc = smoke ? Path.of("target/benchmark-smoke/benchmarks.md") : Path.of("docs/benchmarks.md");
             Path plot = smoke ? Path.of("target/benchmark-smoke/latency.png") : Path.of("docs/benchmarks/latency.png");
             List<String> only = List.of();
+            Duration jitWarmup = Duration.ofSeconds(smoke ? 0 : 10);
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--smoke")) {
@@ -86,11 +87,12 @@ public final class Benchmark {
                     case "--doc" -> doc = Path.of(value);
                     case "--plot" -> plot = Path.of(value);
                     case "--only" -> only = List.of(value.split(","));
+                    case "--jit-warmup" -> jitWarmup = Duration.ofMillis(Math.round(Double.parseDouble(value.replace("s", "")) * 1000));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
             return new Settings(serverJar, peerjsDir, node, jvmFlags, rates, pairs, payload, warmup, duration, idle,
-                    many, doc, plot, only, String.join(" ", args));
+                    many, doc, plot, only, jitWarmup, String.join(" ", args));
         }
     }
 
@@ -103,7 +105,7 @@ public final class Benchmark {
             System.err.println("bench: " + e.getMessage());
             System.err.println("usage: bench [--smoke] [--server-jar P] [--peerjs-dir DIR] [--jvm-flags \"...\"] "
                     + "[--rates 5000,10000,20000] [--pairs N] [--payload B] [--warmup S] [--duration S] [--idle N] "
-                    + "[--many N] [--doc FILE.md] [--plot FILE.png] [--only chiral,peerjs,floor]");
+                    + "[--many N] [--jit-warmup S] [--doc FILE.md] [--plot FILE.png] [--only chiral,peerjs,floor]");
             return 2;
         }
         return new Benchmark(settings, System.out).run();
@@ -130,6 +132,14 @@ public final class Benchmark {
                 }
             }
             phase(servers, results, "idle connections", this::idlePhase);
+            if (!settings.jitWarmup().isZero()) {
+                // Both the JVM and V8 compile the relay path on first use: give each the same
+                // unmeasured full-speed run before any fixed rate is measured.
+                phase(servers, results, "warm-up", s -> {
+                    warmUp(s);
+                    return r -> { };
+                });
+            }
             for (int rate : settings.rates()) {
                 phase(servers, results, "fixed rate " + rate + "/s", s -> {
                     Results.Rate measured = ratePhase(s, rate);
@@ -223,6 +233,13 @@ public final class Benchmark {
                     rate == 0 ? "max" : rate + "/s", result.achieved(), result.p50Millis(), result.p99Millis(),
                     micros, result.errors());
             return result;
+        }
+    }
+
+    private void warmUp(ServerUnderTest server) throws Exception {
+        LoadOptions options = base(server).withTiming(Duration.ZERO, settings.jitWarmup());
+        try (LoadRun run = new LoadRun(options, out)) {
+            run.run();
         }
     }
 
