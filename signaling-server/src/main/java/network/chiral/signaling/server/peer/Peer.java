@@ -1,5 +1,7 @@
 package network.chiral.signaling.server.peer;
 
+import java.util.function.LongSupplier;
+
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.api.SignalMessage;
 
@@ -19,12 +21,18 @@ public final class Peer {
 
     Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
          long nowNanos, Runnable onOverflow) {
+        this(transport, codec, remoteAddress, sendQueueBytes, nowNanos, onOverflow, SignalingEvents.NONE,
+                System::nanoTime);
+    }
+
+    Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
+         long nowNanos, Runnable onOverflow, SignalingEvents events, LongSupplier clock) {
         this.transport = transport;
         this.codec = codec;
         this.remoteAddress = remoteAddress;
         this.openedNanos = nowNanos;
         this.lastHeardNanos = nowNanos;
-        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow);
+        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow, events, clock);
     }
 
     /** The registered id, or {@code null} before {@code register}. */
@@ -40,6 +48,15 @@ public final class Peer {
     /** Queues a message for this socket. Returns {@code false} if its queue is full. */
     public boolean send(SignalMessage message) {
         return outbox.sendText(codec.encode(message));
+    }
+
+    /**
+     * Queues a relayed message whose sender's frame arrived at {@code receivedNanos} (on the
+     * server's nanosecond clock), so that its relay latency is measured when it is written.
+     * Returns {@code false} if the queue is full.
+     */
+    public boolean relay(SignalMessage message, long receivedNanos) {
+        return outbox.sendRelay(codec.encode(message), receivedNanos);
     }
 
     boolean ping() {
