@@ -44,6 +44,13 @@ public final class SignalCodec implements AutoCloseable {
     private final Jsonb jsonb;
     private final Map<String, Class<?>> typesByAlias;
     private final Map<Class<?>, String> aliasesByType;
+    /** The same lookup, cached on each record class: it runs for every relay (encoding, metrics). */
+    private final ClassValue<String> aliasOf = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return aliasesByType.get(type);
+        }
+    };
     private final JsonParserFactory parsers;
     private final JsonGeneratorFactory generators;
 
@@ -64,7 +71,7 @@ public final class SignalCodec implements AutoCloseable {
 
     /** The {@code type} a message has on the wire, such as {@code "offer"}. */
     public String typeName(SignalMessage message) {
-        return aliasesByType.get(message.getClass());
+        return aliasOf.get(message.getClass());
     }
 
     /** The {@code type} aliases declared on {@link SignalMessage}, with their records. */
