@@ -3,6 +3,7 @@ package network.chiral.signaling.server.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +18,7 @@ import java.util.function.UnaryOperator;
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
+ * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -28,6 +30,7 @@ public record Settings(
         int sendQueueBytes,
         String logLevel,
         Operations operations,
+        Optional<ClusterSettings> cluster,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -49,8 +52,9 @@ public record Settings(
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
+        Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, read.effective());
+                operations, cluster, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */
