@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -26,6 +27,7 @@ public record Settings(
         Duration idleTimeout,
         int sendQueueBytes,
         String logLevel,
+        SecuritySettings security,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -46,8 +48,9 @@ public record Settings(
         int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
+        SecuritySettings security = SecuritySettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                read.effective());
+                security, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

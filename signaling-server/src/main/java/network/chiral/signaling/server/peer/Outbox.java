@@ -41,12 +41,25 @@ public final class Outbox {
 
     /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
     public boolean sendText(String frame) {
-        return enqueue(new Item(frame, frame.length()));
+        return enqueue(new Item(frame, frame.length(), null));
     }
 
     /** Queues a ping frame behind whatever is already queued. */
     public boolean sendPing() {
-        return enqueue(new Item(null, PING_COST));
+        return enqueue(new Item(null, PING_COST, null));
+    }
+
+    /**
+     * Runs {@code action} (a close) once everything queued before it has been written, so that
+     * an error reply reaches the client before its socket is closed.
+     */
+    public void thenRun(Runnable action) {
+        if (overflowed.get()) {
+            action.run();
+            return;
+        }
+        queue.add(new Item(null, 0, action));
+        pump();
     }
 
     /** Bytes queued and not yet written. */
@@ -87,7 +100,10 @@ public final class Outbox {
                 continue;
             }
             Completion completion = new Completion(item.size);
-            if (item.frame == null) {
+            if (item.action != null) {
+                item.action.run();
+                completion.accept(null);
+            } else if (item.frame == null) {
                 transport.sendPing(completion);
             } else {
                 transport.sendText(item.frame, completion);
@@ -98,7 +114,8 @@ public final class Outbox {
         }
     }
 
-    private record Item(String frame, int size) {
+    /** A text frame, a ping (no frame, no action) or an action to run in turn. */
+    private record Item(String frame, int size, Runnable action) {
     }
 
     /** Finishes one write, on whatever thread the container completes it. */

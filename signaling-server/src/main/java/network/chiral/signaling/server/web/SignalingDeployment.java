@@ -1,15 +1,22 @@
 package network.chiral.signaling.server.web;
 
+import java.util.EnumSet;
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.auth.Identity;
+import network.chiral.signaling.server.auth.Verdict;
 import network.chiral.signaling.server.peer.Signaling;
 
 /**
@@ -19,6 +26,8 @@ import network.chiral.signaling.server.peer.Signaling;
  */
 public final class SignalingDeployment {
     private static final String CODEC = SignalCodec.class.getName();
+    /** User property holding the socket's {@link Identity}; absent until it authenticates. */
+    static final String IDENTITY = Identity.class.getName();
 
     private SignalingDeployment() {
     }
@@ -36,6 +45,10 @@ public final class SignalingDeployment {
         // Liveness is the server's own (it pings, and any frame counts): the container's idle
         // timer only backs it up for sockets that cannot even be written to.
         container.setDefaultMaxSessionIdleTimeout(signaling.settings().idleTimeout().multipliedBy(2).toMillis());
+        // Ahead of the container's upgrade filter (isMatchAfter=false), so refusals happen first.
+        FilterRegistration.Dynamic gate = context.addFilter("upgrade-gate", new UpgradeGate(signaling));
+        gate.setAsyncSupported(true);
+        gate.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         container.addEndpoint(endpointConfig(signaling));
         context.addServlet("health", new HealthServlet(signaling)).addMapping("/health");
     }
@@ -75,6 +88,24 @@ public final class SignalingDeployment {
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
             return endpointClass.cast(new SignalingEndpoint(signaling));
+        }
+
+        /**
+         * Records who the socket is. The credential was already checked by {@link UpgradeGate};
+         * it is checked again here because the upgrade request cannot carry the result across
+         * portably. The properties written here are this socket's own copy.
+         */
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            if (!signaling.authenticator().enabled()) {
+                config.getUserProperties().put(IDENTITY, Identity.ANYONE);
+                return;
+            }
+            config.getUserProperties().remove(IDENTITY);
+            String credential = Credentials.from(request.getHeaders(), request.getParameterMap());
+            if (credential != null && signaling.authenticator().verify(credential) instanceof Verdict.Accepted accepted) {
+                config.getUserProperties().put(IDENTITY, Identity.of(accepted));
+            }
         }
     }
 }
