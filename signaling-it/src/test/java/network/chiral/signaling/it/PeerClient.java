@@ -238,10 +238,15 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
 
     /** Waits for the close and returns it. */
     Close awaitClose() {
+        return awaitClose(WAIT);
+    }
+
+    /** Waits up to {@code timeout} for the close and returns it. */
+    Close awaitClose(Duration timeout) {
         try {
-            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("socket not closed within " + WAIT, e);
+            throw new AssertionError("socket not closed within " + timeout, e);
         }
     }
 

@@ -353,12 +353,12 @@ abstract class ProtocolSuite {
     // --- liveness and backpressure ----------------------------------------------------------
 
     @Test
-    void aSocketThatAnswersPingsStaysOpenPastTheIdleTimeout() {
-        PeerClient alive = connect();
-        alive.register(newId());
-        Await.until("three server pings answered", Duration.ofSeconds(8), () -> alive.pingsReceived() >= 3);
-        assertThat(alive.isOpen()).isTrue();
-        alive.assertNothingPending();
+    void theServerPingsAQuietSocketAndKeepsItWhileItAnswers() {
+        PeerClient quiet = connect();
+        quiet.register(newId());
+        Await.until("two server pings answered", Duration.ofSeconds(20), () -> quiet.pingsReceived() >= 2);
+        assertThat(quiet.isOpen()).isTrue();
+        quiet.assertNothingPending();
     }
 
     @Test
@@ -366,7 +366,9 @@ abstract class ProtocolSuite {
         PeerClient silent = connect(PeerClient.Behaviour.DEAF_TO_PINGS);
         String id = newId();
         silent.register(id);
-        PeerClient.Close close = silent.awaitClose();
+        Duration idle = Duration.ofSeconds(Long.parseLong(ServerTarget.SUITE_SETTINGS.get("SIGNALING_IDLE_TIMEOUT_SECONDS")));
+        // Closed within 1.25 idle timeouts (the sweep runs every quarter); allow for a slow machine.
+        PeerClient.Close close = silent.awaitClose(idle.multipliedBy(2));
         assertThat(close.code()).isEqualTo(1001);
         assertThat(silent.pingsReceived()).isPositive();
         assertThat(ids(connect().register(id))).contains(id);

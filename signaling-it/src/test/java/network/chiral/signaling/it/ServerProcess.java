@@ -3,9 +3,8 @@ package network.chiral.signaling.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,28 +12,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The real executable jar, started as a child process with {@code java -jar}. Its output is
- * collected line by line; the port is read from its start-up line, so it can bind port 0.
+ * written to a file and read line by line; the port is read from its start-up line, so it can
+ * bind port 0.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private volatile int port = -1;
+    private final Path log;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Process process, Path log) {
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "server-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.log = log;
     }
 
     /** The jar that {@code mvn package} built. */
@@ -49,10 +45,21 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        return launch(command, environment);
+    }
+
+    /**
+     * Runs {@code command} with these environment variables (the server's own variables are
+     * cleared first). Output goes to a file under target/, which also keeps it for a failed
+     * build to be read.
+     */
+    static ServerProcess launch(List<String> command, Map<String, String> environment) throws IOException {
+        Path logs = Files.createDirectories(Path.of("target", "process-logs"));
+        Path log = Files.createTempFile(logs, "server-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SIGNALING_") || k.equals("PORT") || k.equals("RUST_LOG"));
         builder.environment().putAll(environment);
-        return new ServerProcess(builder.start());
+        return new ServerProcess(builder.start(), log);
     }
 
     /** Runs the jar and waits until it listens. */
@@ -62,55 +69,57 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                output.add(line);
-                Matcher m = LISTENING.matcher(line);
-                if (port < 0 && m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-        } catch (IOException e) {
-            output.add("(output closed: " + e + ")");
-        }
-    }
-
     void awaitListening() {
-        Await.until("the server listens (output: " + output + ")", START_TIMEOUT,
-                () -> port > 0 || !process.isAlive());
-        if (port < 0) {
-            fail("server exited with " + process.exitValue() + " before listening: " + String.join("\n", output));
+        Await.until("the server listens", START_TIMEOUT, () -> port() > 0 || !process.isAlive());
+        if (port() < 0) {
+            fail("server exited before listening: " + String.join("\n", output()));
         }
     }
 
+    /** The port from the start-up line, or -1 before it is written. */
     int port() {
-        return port;
+        for (String line : output()) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
     }
 
     long pid() {
         return process.pid();
     }
 
+    /** Everything the process has written so far, line by line. */
     List<String> output() {
-        return List.copyOf(output);
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits for the process to exit and returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("server still running after " + timeout + "; output: " + output);
+            fail("process still running after " + timeout + "; output: " + output());
         }
-        // Let the reader drain what the process wrote last.
-        Await.until("the output is read to the end", Duration.ofSeconds(5),
-                () -> output.stream().anyMatch(l -> true) || !process.isAlive());
         return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Sends SIGTERM, as systemd and docker stop do. */
     void terminate() {
         process.destroy();
+    }
+
+    /** Sends SIGKILL: the process gets no chance to clean up. */
+    void kill() {
+        process.destroyForcibly();
     }
 
     @Override

@@ -14,7 +14,7 @@ interface ServerTarget extends AutoCloseable {
             "SIGNALING_HOST", "127.0.0.1",
             "SIGNALING_PEERS_LIST_LIMIT", "5",
             "SIGNALING_MAX_MESSAGE_BYTES", "65536",
-            "SIGNALING_IDLE_TIMEOUT_SECONDS", "2",
+            "SIGNALING_IDLE_TIMEOUT_SECONDS", "10",
             "SIGNALING_SEND_QUEUE_BYTES", "65536");
 
     /** The WebSocket URI of the signaling endpoint (ends with a slash). */

@@ -49,12 +49,13 @@ public final class Main {
         SignalingServer server;
         try {
             server = SignalingServer.start(settings);
-        } catch (BindException e) {
-            LOG.error("cannot listen on {}:{}: {}", settings.host(), settings.port(), e.getMessage());
-            System.exit(1);
-            return;
         } catch (Exception e) {
-            LOG.error("the server failed to start", e);
+            BindException bind = bindFailure(e);
+            if (bind != null) {
+                LOG.error("cannot listen on {}:{}: {}", settings.host(), settings.port(), bind.getMessage());
+            } else {
+                LOG.error("the server failed to start", e);
+            }
             System.exit(1);
             return;
         }
@@ -68,6 +69,16 @@ public final class Main {
         }
         LOG.info("stopped");
         System.exit(0);
+    }
+
+    /** Jetty wraps the bind failure; an operator only needs to know the port is taken. */
+    private static BindException bindFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException bind) {
+                return bind;
+            }
+        }
+        return null;
     }
 
     private static void setLogLevel(String level) {

@@ -294,11 +294,11 @@ public final class Signaling implements AutoCloseable {
                 directory.release(id, peer);
                 return;
             }
-            LOG.atInfo()
-                    .addKeyValue("clientId", id)
-                    .addKeyValue("remote", peer.remoteAddress())
-                    .addKeyValue("previousId", previous)
-                    .log("registered");
+            var line = LOG.atInfo().addKeyValue("clientId", id).addKeyValue("remote", peer.remoteAddress());
+            if (previous != null) {
+                line = line.addKeyValue("previousId", previous);
+            }
+            line.log("registered");
         }
         peer.send(new Peers(listFor(id), directory.size(), iceServers.forClient(id).orElse(null)));
     }
@@ -353,6 +353,9 @@ public final class Signaling implements AutoCloseable {
                 .addKeyValue("clientId", peer.id())
                 .addKeyValue("remote", peer.remoteAddress())
                 .log("closing a socket that does not read: send queue full");
+        // Free the id now: the closing handshake cannot finish until the peer reads again,
+        // which may be never (the container's own idle timer then drops the connection).
+        closed(peer, CloseCodes.POLICY_VIOLATION, "send queue overflow");
         peer.close(CloseCodes.POLICY_VIOLATION, "send queue overflow");
     }
 
