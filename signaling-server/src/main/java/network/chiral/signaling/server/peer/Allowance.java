@@ -2,7 +2,10 @@ package network.chiral.signaling.server.peer;
 
 import java.time.Duration;
 
+import java.util.function.LongSupplier;
+
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 
 import network.chiral.signaling.server.config.RateSettings;
 
@@ -28,20 +31,38 @@ final class Allowance {
     private final Bucket drops;
     private final Bucket registrations;
 
-    Allowance(RateSettings settings) {
+    /**
+     * @param settings   the allowances; 0 switches one off
+     * @param nanoClock  the server's monotonic clock, which the buckets refill by
+     */
+    Allowance(RateSettings settings, LongSupplier nanoClock) {
         int rate = settings.messagesPerSecond();
         int burst = settings.burst();
+        TimeMeter time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return nanoClock.getAsLong();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
         this.messages = rate == 0 ? null : Bucket.builder()
                 .addLimit(limit -> limit.capacity(burst).refillGreedy(rate, SECOND))
+                .withCustomTimePrecision(time)
                 .build();
         // A client that overshoots once (a burst of candidates) loses a few messages; one that
         // keeps sending past its allowance has used up this second bucket within a minute.
         this.drops = rate == 0 ? null : Bucket.builder()
                 .addLimit(limit -> limit.capacity(burst).refillGreedy(burst, MINUTE))
+                .withCustomTimePrecision(time)
                 .build();
         int perMinute = settings.registrationsPerMinute();
         this.registrations = perMinute == 0 ? null : Bucket.builder()
                 .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, MINUTE))
+                .withCustomTimePrecision(time)
                 .build();
     }
 

@@ -140,7 +140,7 @@ public final class Signaling implements AutoCloseable {
         Peer[] self = new Peer[1];
         Identity granted = authenticator.enabled() ? identity : Identity.ANYONE;
         Peer peer = new Peer(transport, codec, remoteAddress, settings.sendQueueBytes(), clock.getAsLong(),
-                () -> overflowed(self[0]), granted, new Allowance(settings.security().rate()));
+                () -> overflowed(self[0]), granted, new Allowance(settings.security().rate(), clock));
         self[0] = peer;
         connected.add(peer);
         Optional<AdmissionRefusal> over = admission.opened(remoteAddress);
