@@ -113,6 +113,35 @@ class AdmissionIT {
     }
 
     @Test
+    void eachRefusalSaysWhyInItsBodyAndHeaders() throws Exception {
+        server = LocalServer.start(Map.of("SIGNALING_ALLOWED_ORIGINS", "https://app.chiral.test",
+                "SIGNALING_MAX_CONNECTIONS_PER_IP", "1", "SIGNALING_AUTH_API_KEYS", "the-key"));
+        String forbidden = rawUpgrade("/?token=the-key", "Origin: https://evil.test");
+        assertThat(forbidden).startsWith("HTTP/1.1 403").contains("origin not allowed");
+        String unauthorized = rawUpgrade("/", "Origin: https://app.chiral.test");
+        assertThat(unauthorized).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer")
+                .contains("a token is required");
+
+        open.add(PeerClient.connect(client, server.uri("the-key"), new ClientUpgradeRequest()));
+        Await.until("the server counts the socket", Duration.ofSeconds(5), () -> server.connections() == 1);
+        String tooMany = rawUpgrade("/?token=the-key", "Origin: https://app.chiral.test");
+        assertThat(tooMany).startsWith("HTTP/1.1 429").contains("Retry-After: 5")
+                .contains("too many open connections from this address");
+    }
+
+    /** Sends a WebSocket upgrade by hand and returns the whole HTTP answer. */
+    private String rawUpgrade(String path, String header) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri().getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + header + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void plainHttpIsNotSubjectToTheUpgradeChecks() throws Exception {
         server = LocalServer.start(Map.of("SIGNALING_ALLOWED_ORIGINS", "https://app.chiral.test",
                 "SIGNALING_ALLOW_MISSING_ORIGIN", "false", "SIGNALING_AUTH_API_KEYS", "k"));

@@ -4,7 +4,7 @@ package network.chiral.signaling.server.config;
  * Per-socket allowances. Zero means no limit.
  *
  * @param messagesPerSecond      average messages per second one socket may send
- * @param burst                  messages above the average one socket may send at once; as many
+ * @param burst                  messages one socket may send at once (the bucket size); as many
  *                               drops within a minute close the socket
  * @param registrationsPerMinute new ids one socket may register per minute
  */

@@ -43,7 +43,7 @@ public enum Setting {
     RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
             "Messages per second one socket may send on average (0: no limit); more are dropped with rate-limited."),
     RATE_LIMIT_BURST("SIGNALING_RATE_LIMIT_BURST", "200",
-            "Messages one socket may send at once above the rate; as many drops within a minute close it with 1008."),
+            "Messages one socket may send at once (the bucket size); as many drops within a minute close it with 1008."),
     REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "0",
             "New ids one socket may register per minute (0: no limit); more get rate-limited."),
     TURN_SECRET("SIGNALING_TURN_SECRET", "",
