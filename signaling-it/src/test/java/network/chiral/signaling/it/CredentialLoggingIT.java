@@ -58,7 +58,7 @@ class CredentialLoggingIT {
                             && server.output().stream().anyMatch(l -> l.contains("f-peer") || l.contains("register refused")));
 
             String output = String.join("\n", server.output());
-            assertThat(output).contains("(secret)").contains("upgrade refused");
+            assertThat(output).contains("(secret)").contains("connection refused").contains("upgrade refused");
             for (String credential : new String[] {SECRET, API_KEY, queryToken, headerToken, forged}) {
                 assertThat(output).doesNotContain(credential);
                 // Not even the signature part alone.

@@ -45,25 +45,25 @@ public final class Admission {
      */
     public Optional<AdmissionRefusal> admit(String origin, String address) {
         if (!origins.allows(origin)) {
-            return Optional.of(new AdmissionRefusal(AdmissionRefusal.FORBIDDEN,
+            return Optional.of(new AdmissionRefusal(AdmissionRefusal.FORBIDDEN, "origin",
                     origin == null ? "an Origin header is required" : "origin not allowed", 0));
         }
         if (settings.connectionsPerIpPerMinute() > 0) {
             ConsumptionProbe probe = attemptsOf(address).tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 long wait = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill()));
-                return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS,
+                return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS, "connection-rate",
                         "too many connection attempts from this address; retry later", wait));
             }
         }
         int max = settings.maxConnections();
         if (max > 0 && total.get() >= max) {
-            return Optional.of(new AdmissionRefusal(AdmissionRefusal.SERVICE_UNAVAILABLE,
+            return Optional.of(new AdmissionRefusal(AdmissionRefusal.SERVICE_UNAVAILABLE, "max-connections",
                     "the server is at its connection limit; retry later", 5));
         }
         int perIp = settings.maxConnectionsPerIp();
         if (perIp > 0 && countOf(address) >= perIp) {
-            return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS,
+            return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS, "max-connections-per-ip",
                     "too many open connections from this address", 5));
         }
         return Optional.empty();
@@ -78,11 +78,11 @@ public final class Admission {
         int count = total.incrementAndGet();
         int fromAddress = perAddress.merge(address, 1, Integer::sum);
         if (settings.maxConnections() > 0 && count > settings.maxConnections()) {
-            return Optional.of(new AdmissionRefusal(AdmissionRefusal.SERVICE_UNAVAILABLE,
+            return Optional.of(new AdmissionRefusal(AdmissionRefusal.SERVICE_UNAVAILABLE, "max-connections",
                     "the server is at its connection limit", 5));
         }
         if (settings.maxConnectionsPerIp() > 0 && fromAddress > settings.maxConnectionsPerIp()) {
-            return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS,
+            return Optional.of(new AdmissionRefusal(AdmissionRefusal.TOO_MANY_REQUESTS, "max-connections-per-ip",
                     "too many open connections from this address", 5));
         }
         return Optional.empty();

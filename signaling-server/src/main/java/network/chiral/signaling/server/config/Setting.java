@@ -17,6 +17,12 @@ public enum Setting {
             "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
     LOG_LEVEL("SIGNALING_LOG_LEVEL", "info",
             "trace, debug, info, warn or error. RUST_LOG is read when this is unset."),
+    LOG_FORMAT("SIGNALING_LOG_FORMAT", "text",
+            "text (one line per event) or json (one JSON object per line, Google Cloud Logging fields). Executable jar only."),
+    METRICS_ALLOW("SIGNALING_METRICS_ALLOW", "127.0.0.0/8,::1/128",
+            "Comma-separated CIDR blocks whose clients may read /metrics; others get 403."),
+    DRAIN_SECONDS("SIGNALING_DRAIN_SECONDS", "5",
+            "On SIGTERM or undeploy: seconds open sockets may stay before they are closed with 1001."),
 
     // Security: every control is off until its setting is given (see docs/security.md).
     AUTH_JWT_SECRET("SIGNALING_AUTH_JWT_SECRET", "",

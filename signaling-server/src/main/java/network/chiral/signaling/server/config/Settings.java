@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  * @param idleTimeout     silence after which a socket is closed
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
+ * @param operations      metrics access, drain time and log format
  * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
@@ -27,6 +28,7 @@ public record Settings(
         Duration idleTimeout,
         int sendQueueBytes,
         String logLevel,
+        Operations operations,
         SecuritySettings security,
         Map<String, String> effective) {
 
@@ -48,9 +50,10 @@ public record Settings(
         int sendQueueBytes = read.integer(Setting.SEND_QUEUE_BYTES, 65_536, 1024 * 1024 * 1024);
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
+        Operations operations = Operations.read(read);
         SecuritySettings security = SecuritySettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                security, read.effective());
+                operations, security, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

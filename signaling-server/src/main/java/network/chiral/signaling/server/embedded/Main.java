@@ -2,16 +2,21 @@ package network.chiral.signaling.server.embedded;
 
 import java.io.PrintStream;
 import java.net.BindException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.net.URL;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
 
 import network.chiral.signaling.server.Version;
 import network.chiral.signaling.server.config.CommandLine;
 import network.chiral.signaling.server.config.InvalidSettingException;
+import network.chiral.signaling.server.config.LogFormat;
 import network.chiral.signaling.server.config.Settings;
 
 /**
@@ -43,6 +48,9 @@ public final class Main {
             System.err.println("signaling-server: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        if (settings.operations().logFormat() == LogFormat.JSON) {
+            useJsonLogs();
         }
         setLogLevel(settings.logLevel());
 
@@ -87,19 +95,40 @@ public final class Main {
         root.setLevel(Level.toLevel(level, Level.INFO));
     }
 
+    /** Replaces the text configuration (logback.xml) with the JSON one. */
+    private static void useJsonLogs() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        URL json = Main.class.getResource("/logback-json.xml");
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        context.reset();
+        try {
+            configurator.doConfigure(json);
+        } catch (JoranException e) {
+            throw new IllegalStateException("logback-json.xml is broken", e);
+        }
+    }
+
     /**
-     * First SIGTERM/SIGINT: graceful stop (sockets get 1001, then Jetty stops). A second one
-     * while stopping: exit at once.
+     * First SIGTERM/SIGINT: drain (see {@code Signaling.drain}), then stop. A second one ends
+     * the drain's wait at once: the remaining sockets get 1001 and the server stops. A third
+     * exits without waiting for anything.
      */
     @SuppressWarnings("removal")
     private static void stopOnSignals(SignalingServer server) {
-        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicInteger signals = new AtomicInteger();
         sun.misc.SignalHandler handler = signal -> {
-            if (!stopping.compareAndSet(false, true)) {
-                LOG.warn("second {} while stopping: exiting now", signal.getName());
+            int count = signals.incrementAndGet();
+            if (count == 2) {
+                LOG.warn("second {} while draining: closing the remaining sockets now", signal.getName());
+                server.cutDrain();
+                return;
+            }
+            if (count > 2) {
+                LOG.warn("{} again while stopping: exiting now", signal.getName());
                 Runtime.getRuntime().halt(0);
             }
-            LOG.info("{} received: closing sockets and stopping", signal.getName());
+            LOG.info("{} received: draining, then stopping", signal.getName());
             Thread stopper = new Thread(() -> {
                 try {
                     server.close();

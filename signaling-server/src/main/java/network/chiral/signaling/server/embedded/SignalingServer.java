@@ -1,10 +1,10 @@
 package network.chiral.signaling.server.embedded;
 
 import java.net.URI;
-import java.time.Duration;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -13,6 +13,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.web.SignalingDeployment;
@@ -20,11 +21,9 @@ import network.chiral.signaling.server.web.SignalingDeployment;
 /**
  * The signaling server in embedded Jetty 12: the one factory used by {@link Main} and by the
  * tests. {@link #start} binds and returns a running server; {@link #close} stops it
- * gracefully, closing every socket with 1001 first.
+ * gracefully: it drains (see {@link Signaling#drain}), closing every socket with 1001.
  */
 public final class SignalingServer implements AutoCloseable {
-    /** How long {@link #close} waits for clients to finish the closing handshake. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Server jetty;
     private final ServerConnector connector;
@@ -42,7 +41,9 @@ public final class SignalingServer implements AutoCloseable {
      * @throws Exception if Jetty cannot start (for example: the port is in use)
      */
     public static SignalingServer start(Settings settings) throws Exception {
-        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory());
+        SignalingMetrics metrics = new SignalingMetrics();
+        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory(), metrics);
+        metrics.watch(signaling);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("signaling");
@@ -54,13 +55,16 @@ public final class SignalingServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
+        ConnectionStatistics connections = new ConnectionStatistics();
+        connector.addBean(connections);
         jetty.addConnector(connector);
+        JettyMetrics.register(metrics.registry(), threads, connections);
 
         ServletContextHandler context = new ServletContextHandler("/");
         JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> SignalingDeployment.install(servletContext, container, signaling));
+                (servletContext, container) -> SignalingDeployment.install(servletContext, container, signaling, metrics));
         jetty.setHandler(context);
-        jetty.setStopTimeout(CLOSE_GRACE.toMillis());
+        jetty.setStopTimeout(SignalingDeployment.CLOSE_GRACE.toMillis());
 
         try {
             jetty.start();
@@ -92,12 +96,23 @@ public final class SignalingServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Closes every socket with 1001, waits briefly for the handshakes, then stops Jetty. */
+    /** The HTTP URI of the server's root, through loopback ({@code /health}, {@code /metrics}...). */
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /**
+     * Drains (not ready, new sockets refused, open ones closed with 1001 within
+     * {@code SIGNALING_DRAIN_SECONDS}), then stops Jetty.
+     */
     @Override
     public void close() throws Exception {
-        signaling.shutdown();
-        signaling.awaitDisconnected(CLOSE_GRACE);
-        signaling.close();
+        SignalingDeployment.undeploy(signaling);
         jetty.stop();
+    }
+
+    /** Ends a drain under way early: the remaining sockets get their 1001 now. */
+    public void cutDrain() {
+        signaling.cutDrain();
     }
 }

@@ -17,6 +17,11 @@ final class Allowance {
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
+    /** An allowance with no limit at all. */
+    static Allowance unlimited() {
+        return new Allowance(new RateSettings(0, 1, 0), () -> 0L);
+    }
+
     /** What {@link #message} decided. */
     enum Decision {
         /** Within the rate: handle it. */

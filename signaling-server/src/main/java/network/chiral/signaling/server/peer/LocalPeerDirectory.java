@@ -32,6 +32,15 @@ public final class LocalPeerDirectory implements PeerDirectory {
     }
 
     @Override
+    public Delivery deliver(String to, SignalMessage message, long receivedNanos) {
+        Peer receiver = peers.get(to);
+        if (receiver == null) {
+            return Delivery.NOT_FOUND;
+        }
+        return receiver.relay(message, receivedNanos) ? Delivery.DELIVERED : Delivery.DROPPED;
+    }
+
+    @Override
     public List<String> list(int limit) {
         List<String> ids = new ArrayList<>(Math.min(limit, peers.size()));
         for (String id : peers.keySet()) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The one outbound path of a socket: frames from any thread are queued and written one at a
@@ -15,10 +16,15 @@ import java.util.function.Consumer;
  * <p>The queue is bounded in bytes. When a receiver stops reading and its backlog passes the
  * bound, the frame is refused and the socket closed: a slow peer costs the server at most
  * that much memory and never delays anyone else's frames.
+ *
+ * <p>A relayed frame carries the time its sender's frame arrived, so that the write's
+ * completion can report the relay latency ({@link SignalingEvents#relayWritten}).
  */
 public final class Outbox {
     /** Queued size charged for a ping frame. */
     private static final int PING_COST = 16;
+    /** Marks a frame that is not a relay, so no latency is reported for it. */
+    static final long UNTIMED = Long.MIN_VALUE;
 
     private final Transport transport;
     private final long limitBytes;
@@ -27,6 +33,8 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final Runnable onOverflow;
+    private final SignalingEvents events;
+    private final LongSupplier clock;
 
     /**
      * @param transport  the socket
@@ -34,19 +42,41 @@ public final class Outbox {
      * @param onOverflow called once, when the backlog first passes the limit
      */
     public Outbox(Transport transport, long limitBytes, Runnable onOverflow) {
+        this(transport, limitBytes, onOverflow, SignalingEvents.NONE, System::nanoTime);
+    }
+
+    /**
+     * @param transport  the socket
+     * @param limitBytes backlog at which the socket is dropped
+     * @param onOverflow called once, when the backlog first passes the limit
+     * @param events     told of bytes written and relay latencies
+     * @param clock      the nanosecond clock relay receive times were taken with
+     */
+    public Outbox(Transport transport, long limitBytes, Runnable onOverflow, SignalingEvents events,
+                  LongSupplier clock) {
         this.transport = transport;
         this.limitBytes = limitBytes;
         this.onOverflow = onOverflow;
+        this.events = events;
+        this.clock = clock;
     }
 
     /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
     public boolean sendText(String frame) {
-        return enqueue(new Item(frame, frame.length(), null));
+        return enqueue(new Item(frame, frame.length(), UNTIMED, null));
+    }
+
+    /**
+     * Queues a relayed text frame whose sender's frame arrived at {@code receivedNanos} (on the
+     * clock this outbox was given).
+     */
+    public boolean sendRelay(String frame, long receivedNanos) {
+        return enqueue(new Item(frame, frame.length(), receivedNanos, null));
     }
 
     /** Queues a ping frame behind whatever is already queued. */
     public boolean sendPing() {
-        return enqueue(new Item(null, PING_COST, null));
+        return enqueue(new Item(null, PING_COST, UNTIMED, null));
     }
 
     /**
@@ -58,7 +88,7 @@ public final class Outbox {
             action.run();
             return;
         }
-        queue.add(new Item(null, 0, action));
+        queue.add(new Item(null, 0, UNTIMED, action));
         pump();
     }
 
@@ -99,7 +129,7 @@ public final class Outbox {
                 }
                 continue;
             }
-            Completion completion = new Completion(item.size);
+            Completion completion = new Completion(item);
             if (item.action != null) {
                 item.action.run();
                 completion.accept(null);
@@ -115,7 +145,7 @@ public final class Outbox {
     }
 
     /** A text frame, a ping (no frame, no action) or an action to run in turn. */
-    private record Item(String frame, int size, Runnable action) {
+    private record Item(String frame, int size, long receivedNanos, Runnable action) {
     }
 
     /** Finishes one write, on whatever thread the container completes it. */
@@ -125,16 +155,21 @@ public final class Outbox {
         static final int DONE = 2;
 
         final AtomicInteger state = new AtomicInteger(PENDING);
-        private final int size;
+        private final Item item;
 
-        Completion(int size) {
-            this.size = size;
+        Completion(Item item) {
+            this.item = item;
         }
 
         @Override
         public void accept(Throwable failure) {
-            queuedBytes.addAndGet(-size);
-            if (failure != null) {
+            queuedBytes.addAndGet(-item.size);
+            if (failure == null && item.frame != null) {
+                events.sentBytes(Utf8.length(item.frame));
+                if (item.receivedNanos != UNTIMED) {
+                    events.relayWritten(clock.getAsLong() - item.receivedNanos);
+                }
+            } else if (failure != null) {
                 // The socket is failing; the container reports the close separately.
                 overflowed.set(true);
                 queue.clear();

@@ -1,5 +1,7 @@
 package network.chiral.signaling.server.peer;
 
+import java.util.function.LongSupplier;
+
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.auth.Identity;
@@ -21,13 +23,20 @@ public final class Peer {
     private volatile Identity identity;
     private volatile boolean closing;
 
+    Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
+         long nowNanos, Runnable onOverflow) {
+        this(transport, codec, remoteAddress, sendQueueBytes, nowNanos, onOverflow, SignalingEvents.NONE,
+                System::nanoTime, Identity.ANYONE, Allowance.unlimited());
+    }
+
     /**
-     * @param identity who the socket authenticated as at the upgrade; {@code null} when it has
-     *                 yet to authenticate (with the token of its {@code register})
+     * @param identity  who the socket authenticated as at the upgrade; {@code null} when it has
+     *                  yet to authenticate (with the token of its {@code register})
      * @param allowance its message and registration allowance
      */
     Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
-         long nowNanos, Runnable onOverflow, Identity identity, Allowance allowance) {
+         long nowNanos, Runnable onOverflow, SignalingEvents events, LongSupplier clock, Identity identity,
+         Allowance allowance) {
         this.identity = identity;
         this.allowance = allowance;
         this.transport = transport;
@@ -35,7 +44,7 @@ public final class Peer {
         this.remoteAddress = remoteAddress;
         this.openedNanos = nowNanos;
         this.lastHeardNanos = nowNanos;
-        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow);
+        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow, events, clock);
     }
 
     /** The registered id, or {@code null} before {@code register}. */
@@ -51,6 +60,15 @@ public final class Peer {
     /** Queues a message for this socket. Returns {@code false} if its queue is full. */
     public boolean send(SignalMessage message) {
         return outbox.sendText(codec.encode(message));
+    }
+
+    /**
+     * Queues a relayed message whose sender's frame arrived at {@code receivedNanos} (on the
+     * server's nanosecond clock), so that its relay latency is measured when it is written.
+     * Returns {@code false} if the queue is full.
+     */
+    public boolean relay(SignalMessage message, long receivedNanos) {
+        return outbox.sendRelay(codec.encode(message), receivedNanos);
     }
 
     boolean ping() {

@@ -20,6 +20,16 @@ public interface PeerDirectory {
     /** Delivers {@code message} to the socket registered as {@code to}. */
     Delivery deliver(String to, SignalMessage message);
 
+    /**
+     * Delivers a relayed {@code message} whose sender's frame arrived at {@code receivedNanos}
+     * (on the server's {@code System.nanoTime} clock). A directory that queues on a local
+     * {@link Peer} passes the time to {@link Peer#relay} so the relay latency is measured; the
+     * default delivers untimed.
+     */
+    default Delivery deliver(String to, SignalMessage message, long receivedNanos) {
+        return deliver(to, message);
+    }
+
     /** Up to {@code limit} registered ids. */
     List<String> list(int limit);
 

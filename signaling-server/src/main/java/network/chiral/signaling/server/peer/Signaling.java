@@ -50,6 +50,9 @@ public final class Signaling implements AutoCloseable {
     private final long pingAfterNanos;
     private volatile boolean accepting = true;
     private final Object drained = new Object();
+    private final SignalingEvents events;
+    private final Readiness readiness = new Readiness();
+    private volatile boolean drainCut;
     private final Authenticator authenticator;
     private final Admission admission;
     private final IceServers iceServers;
@@ -60,10 +63,27 @@ public final class Signaling implements AutoCloseable {
      * @param directory where ids live and relays go
      */
     public Signaling(Settings settings, SignalCodec codec, PeerDirectory directory) {
-        this(settings, codec, directory, System::nanoTime);
+        this(settings, codec, directory, SignalingEvents.NONE);
+    }
+
+    /**
+     * @param settings  limits and timeouts
+     * @param codec     shared message codec
+     * @param directory where ids live and relays go
+     * @param events    told of traffic, for metrics
+     */
+    public Signaling(Settings settings, SignalCodec codec, PeerDirectory directory, SignalingEvents events) {
+        this(settings, codec, directory, System::nanoTime, events);
     }
 
     Signaling(Settings settings, SignalCodec codec, PeerDirectory directory, LongSupplier clock) {
+        this(settings, codec, directory, clock, SignalingEvents.NONE);
+    }
+
+    Signaling(Settings settings, SignalCodec codec, PeerDirectory directory, LongSupplier clock,
+              SignalingEvents events) {
+        this.events = events;
+        readiness.require("accepting", () -> accepting);
         this.settings = settings;
         this.codec = codec;
         this.directory = directory;
@@ -112,6 +132,28 @@ public final class Signaling implements AutoCloseable {
         return accepting;
     }
 
+    /** What {@code /ready} answers from; other parts add the conditions they depend on. */
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** Where this server reports its traffic. */
+    public SignalingEvents events() {
+        return events;
+    }
+
+    /**
+     * A client was turned away before it got a socket: logged at WARN and counted. Every
+     * refusal at the door (draining, origin, auth, limits) comes through here.
+     *
+     * @param reason short stable label, such as {@code draining}; it becomes a metric label
+     * @param remote the client's address, for the log
+     */
+    public void refused(String reason, String remote) {
+        events.refused(reason);
+        LOG.atWarn().addKeyValue("reason", reason).addKeyValue("remote", remote).log("connection refused");
+    }
+
     /** Verifies credentials, for the upgrade and for {@code register}. */
     public Authenticator authenticator() {
         return authenticator;
@@ -140,9 +182,11 @@ public final class Signaling implements AutoCloseable {
         Peer[] self = new Peer[1];
         Identity granted = authenticator.enabled() ? identity : Identity.ANYONE;
         Peer peer = new Peer(transport, codec, remoteAddress, settings.sendQueueBytes(), clock.getAsLong(),
-                () -> overflowed(self[0]), granted, new Allowance(settings.security().rate(), clock));
+                () -> overflowed(self[0]), events, clock, granted, new Allowance(settings.security().rate(), clock));
         self[0] = peer;
         connected.add(peer);
+        events.opened();
+        LOG.atInfo().addKeyValue("remote", remoteAddress).log("connection opened");
         Optional<AdmissionRefusal> over = admission.opened(remoteAddress);
         if (!accepting) {
             peer.close(CloseCodes.GOING_AWAY, "server shutting down");
@@ -150,7 +194,6 @@ public final class Signaling implements AutoCloseable {
             // Two upgrades raced past the check at the upgrade; the cap holds all the same.
             peer.close(CloseCodes.POLICY_VIOLATION, over.get().reason());
         }
-        LOG.atDebug().addKeyValue("remote", remoteAddress).log("connection opened");
         return peer;
     }
 
@@ -159,7 +202,8 @@ public final class Signaling implements AutoCloseable {
      * {@code error} reply, a server fault an {@code internal} one.
      */
     public void receive(Peer peer, Inbound inbound) {
-        peer.heard(clock.getAsLong());
+        long now = clock.getAsLong();
+        peer.heard(now);
         if (peer.isClosing()) {
             // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
             return;
@@ -167,20 +211,24 @@ public final class Signaling implements AutoCloseable {
         try {
             metered(peer);
             if (inbound instanceof Inbound.Decoded decoded) {
-                dispatch(peer, decoded.message());
+                events.received(codec.typeName(decoded.message()));
+                dispatch(peer, decoded.message(), now);
             } else if (inbound instanceof Inbound.Malformed malformed) {
+                events.received(SignalingEvents.INVALID);
                 throw new Refusal(ErrorCode.INVALID_MESSAGE, malformed.reason());
             }
         } catch (Refusal refusal) {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("refused from {}: {} {}", peer, refusal.code().wireName(), refusal.getMessage());
             }
+            events.errorSent(refusal.code());
             peer.send(refusal.reply());
             if (refusal.closes()) {
                 peer.closeAfterQueued(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
             }
         } catch (RuntimeException e) {
             LOG.error("failed to handle a message from {}", peer, e);
+            events.errorSent(ErrorCode.INTERNAL);
             peer.send(ErrorMessage.of(ErrorCode.INTERNAL, "the server failed to handle this message"));
         }
     }
@@ -197,6 +245,7 @@ public final class Signaling implements AutoCloseable {
         }
         connected.remove(peer);
         admission.closed(peer.remoteAddress());
+        events.closed(code);
         if (!accepting) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -236,12 +285,12 @@ public final class Signaling implements AutoCloseable {
         return message.length() <= 120 ? message : message.substring(0, 120);
     }
 
-    private void dispatch(Peer peer, SignalMessage message) throws Refusal {
+    private void dispatch(Peer peer, SignalMessage message, long receivedNanos) throws Refusal {
         if (peer.identity() == null && !(message instanceof Register)) {
             throw Refusal.closing(ErrorCode.UNAUTHORIZED, "authenticate with the token of 'register' first");
         }
         if (message instanceof Relay relay) {
-            relay(peer, relay);
+            relay(peer, relay, receivedNanos);
         } else if (message instanceof Register register) {
             authenticate(peer, register.token());
             register(peer, register.clientId());
@@ -319,12 +368,12 @@ public final class Signaling implements AutoCloseable {
         return ids;
     }
 
-    private void relay(Peer peer, Relay relay) throws Refusal {
+    private void relay(Peer peer, Relay relay, long receivedNanos) throws Refusal {
         String from = peer.id();
         if (from == null) {
             throw new Refusal(ErrorCode.NOT_REGISTERED, "register before sending '" + typeOf(relay) + "'");
         }
-        PeerDirectory.Delivery delivery = directory.deliver(relay.to(), relay.withFrom(from).message());
+        PeerDirectory.Delivery delivery = directory.deliver(relay.to(), relay.withFrom(from).message(), receivedNanos);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} -> {}: {}", typeOf(relay), from, ClientIds.shown(relay.to()), delivery);
         }
@@ -337,8 +386,10 @@ public final class Signaling implements AutoCloseable {
                 break;
             case UNAVAILABLE:
                 throw new Refusal(ErrorCode.UNAVAILABLE, "Peer " + ClientIds.shown(relay.to()) + " cannot be reached right now");
-            case DROPPED:
             case DELIVERED:
+                events.relayed(typeOf(relay));
+                break;
+            case DROPPED:
             default:
                 break;
         }
@@ -349,6 +400,7 @@ public final class Signaling implements AutoCloseable {
     }
 
     private void overflowed(Peer peer) {
+        events.overflowed();
         LOG.atWarn()
                 .addKeyValue("clientId", peer.id())
                 .addKeyValue("remote", peer.remoteAddress())
@@ -380,6 +432,53 @@ public final class Signaling implements AutoCloseable {
         accepting = false;
         for (Peer peer : connected) {
             peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    /**
+     * Drains this server, for a stop (SIGTERM, or the container undeploying the application).
+     * At once it is no longer ready and refuses new sockets; open sockets may go on for up to
+     * {@code drainTime} (so that offers under way can finish while the load balancer notices),
+     * then every one still open is closed with 1001 "server shutting down". Returns when all
+     * have closed, or {@code closeGrace} after the 1001s went out. {@link #cutDrain} ends the
+     * first wait early.
+     *
+     * @return whether every socket closed in time
+     */
+    public boolean drain(Duration drainTime, Duration closeGrace) {
+        accepting = false;
+        int open = connected.size();
+        LOG.atInfo().addKeyValue("connections", open).addKeyValue("drainSeconds", drainTime.toSeconds())
+                .log("draining: not ready, refusing new sockets");
+        long deadline = System.nanoTime() + drainTime.toNanos();
+        synchronized (drained) {
+            while (!connected.isEmpty() && !drainCut) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        int remaining = connected.size();
+        shutdown();
+        boolean clean = awaitDisconnected(closeGrace);
+        LOG.atInfo().addKeyValue("leftOnTheirOwn", Math.max(0, open - remaining))
+                .addKeyValue("closedWith1001", remaining).addKeyValue("clean", clean)
+                .log("drained");
+        return clean;
+    }
+
+    /** Ends a {@link #drain}'s wait now: the remaining sockets get their 1001 at once. */
+    public void cutDrain() {
+        drainCut = true;
+        synchronized (drained) {
+            drained.notifyAll();
         }
     }
 

@@ -6,6 +6,8 @@ import jakarta.websocket.EndpointConfig;
 import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.peer.Inbound;
+import network.chiral.signaling.server.peer.SignalingEvents;
+import network.chiral.signaling.server.peer.Utf8;
 
 /**
  * Text frame to {@link Inbound}. Never throws for a client's mistake: Jetty would close the
@@ -14,14 +16,18 @@ import network.chiral.signaling.server.peer.Inbound;
  */
 public final class SignalDecoder implements Decoder.Text<Inbound> {
     private SignalCodec codec;
+    private SignalingEvents events = SignalingEvents.NONE;
 
     @Override
     public void init(EndpointConfig config) {
         codec = SignalingDeployment.codec(config);
+        events = SignalingDeployment.events(config);
     }
 
     @Override
     public Inbound decode(String frame) {
+        // Counted here because the endpoint only ever sees the decoded message.
+        events.receivedBytes(Utf8.length(frame));
         try {
             return new Inbound.Decoded(codec.decode(frame));
         } catch (MalformedMessageException e) {

@@ -1,10 +1,10 @@
 package network.chiral.signaling.server.web;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
@@ -17,15 +17,22 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.auth.Verdict;
+import network.chiral.signaling.server.metrics.MetricsServlet;
+import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.Signaling;
+import network.chiral.signaling.server.peer.SignalingEvents;
 
 /**
- * Puts the signaling endpoint and {@code /health} into a servlet context. The embedded
+ * Puts the signaling endpoint, {@code /health}, {@code /ready}, the drain gate in front of
+ * upgrades and (with metrics) {@code /metrics} into a servlet context. The embedded
  * launcher and the WAR both call {@link #install}, so the server is wired the same way
  * whichever container runs it.
  */
 public final class SignalingDeployment {
     private static final String CODEC = SignalCodec.class.getName();
+    private static final String EVENTS = SignalingEvents.class.getName();
+    /** How long sockets get to finish the closing handshake after their 1001. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     /** User property holding the socket's {@link Identity}; absent until it authenticates. */
     static final String IDENTITY = Identity.class.getName();
 
@@ -33,7 +40,8 @@ public final class SignalingDeployment {
     }
 
     /**
-     * Registers the endpoint on {@code container} and the health servlet on {@code context}.
+     * Registers the endpoint on {@code container}, and on {@code context} the health and
+     * readiness servlets and the filter that answers upgrades with 503 while draining.
      *
      * @throws DeploymentException if the container rejects the endpoint
      */
@@ -45,12 +53,39 @@ public final class SignalingDeployment {
         // Liveness is the server's own (it pings, and any frame counts): the container's idle
         // timer only backs it up for sockets that cannot even be written to.
         container.setDefaultMaxSessionIdleTimeout(signaling.settings().idleTimeout().multipliedBy(2).toMillis());
-        // Ahead of the container's upgrade filter (isMatchAfter=false), so refusals happen first.
-        FilterRegistration.Dynamic gate = context.addFilter("upgrade-gate", new UpgradeGate(signaling));
-        gate.setAsyncSupported(true);
-        gate.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         container.addEndpoint(endpointConfig(signaling));
         context.addServlet("health", new HealthServlet(signaling)).addMapping("/health");
+        context.addServlet("ready", new ReadyServlet(signaling.readiness())).addMapping("/ready");
+        // Not "match after": the gate must see upgrades before the container's upgrade filter.
+        context.addFilter("upgrade-gate", new UpgradeGate(signaling))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
+
+    /**
+     * As {@link #install(ServletContext, ServerContainer, Signaling)}, and serves
+     * {@code metrics} at {@code /metrics} to the addresses the settings allow. {@code signaling}
+     * must have been built with {@code metrics} as its events.
+     *
+     * @throws DeploymentException if the container rejects the endpoint
+     */
+    public static void install(ServletContext context, ServerContainer container, Signaling signaling,
+                               SignalingMetrics metrics) throws DeploymentException {
+        install(context, container, signaling);
+        context.addServlet("metrics", new MetricsServlet(metrics.registry(), signaling.settings().operations()))
+                .addMapping("/metrics");
+    }
+
+    /**
+     * Stops {@code signaling} gracefully: drains for the configured time (see
+     * {@link Signaling#drain}) and closes it. The embedded server calls this on SIGTERM; a WAR
+     * calls it when its context is destroyed.
+     *
+     * @return whether every socket closed in time
+     */
+    public static boolean undeploy(Signaling signaling) {
+        boolean clean = signaling.drain(signaling.settings().operations().drainTime(), CLOSE_GRACE);
+        signaling.close();
+        return clean;
     }
 
     /**
@@ -66,6 +101,7 @@ public final class SignalingDeployment {
                 .configurator(new EndpointFactory(signaling))
                 .build();
         config.getUserProperties().put(CODEC, signaling.codec());
+        config.getUserProperties().put(EVENTS, signaling.events());
         return config;
     }
 
@@ -75,6 +111,11 @@ public final class SignalingDeployment {
             return shared;
         }
         throw new IllegalStateException("endpoint configured without a codec; deploy through SignalingDeployment");
+    }
+
+    static SignalingEvents events(EndpointConfig config) {
+        Object events = config.getUserProperties().get(EVENTS);
+        return events instanceof SignalingEvents known ? known : SignalingEvents.NONE;
     }
 
     /** Makes each socket's endpoint with the server's {@link Signaling}. */

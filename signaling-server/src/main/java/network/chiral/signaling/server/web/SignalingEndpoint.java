@@ -54,6 +54,7 @@ public final class SignalingEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer frame) {
+        signaling.events().receivedBytes(frame.remaining());
         signaling.receive(peer, BINARY);
     }
 

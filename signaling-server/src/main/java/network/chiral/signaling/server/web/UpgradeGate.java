@@ -18,9 +18,11 @@ import network.chiral.signaling.server.auth.Verdict;
 import network.chiral.signaling.server.peer.Signaling;
 
 /**
- * Turns WebSocket upgrades away with an HTTP status before any socket exists: 403 for an origin
- * not allowed, 429 or 503 over a connection limit, 401 for a missing or invalid credential.
- * Plain HTTP requests pass untouched. Installed in front of the container's upgrade filter.
+ * Turns WebSocket upgrades away with an HTTP status before the container upgrades them, so a
+ * client sees a failed handshake it can act on, not a socket that opens and closes at once:
+ * 503 while the server drains, 403 for an origin not allowed, 429 or 503 over a connection
+ * limit, 401 for a missing or invalid credential. Plain HTTP requests pass untouched. Mapped
+ * in front of the container's own upgrade filter.
  */
 final class UpgradeGate extends HttpFilter {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeGate.class);
@@ -35,20 +37,24 @@ final class UpgradeGate extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!isUpgrade(request)) {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             chain.doFilter(request, response);
             return;
         }
         String address = ClientAddress.of(request);
+        if (!signaling.accepting()) {
+            signaling.refused("draining", address);
+            response.setHeader("Connection", "close");
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server shutting down");
+            return;
+        }
         Optional<AdmissionRefusal> refusal = signaling.admission().admit(request.getHeader("Origin"), address);
         if (refusal.isPresent()) {
             AdmissionRefusal r = refusal.get();
-            LOG.atInfo().addKeyValue("remote", address).addKeyValue("status", r.status())
-                    .addKeyValue("reason", r.reason()).log("upgrade refused");
             if (r.retryAfterSeconds() > 0) {
                 response.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
             }
-            refuse(response, r.status(), r.reason());
+            refuse(response, address, r.status(), r.label(), r.reason());
             return;
         }
         if (signaling.authenticator().enabled()) {
@@ -57,10 +63,8 @@ final class UpgradeGate extends HttpFilter {
             if (credential != null || !signaling.authenticator().acceptsRegisterToken()) {
                 Verdict verdict = signaling.authenticator().verify(credential);
                 if (verdict instanceof Verdict.Rejected rejected) {
-                    LOG.atInfo().addKeyValue("remote", address).addKeyValue("status", UNAUTHORIZED)
-                            .addKeyValue("reason", rejected.reason()).log("upgrade refused");
                     response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                    refuse(response, UNAUTHORIZED, rejected.reason());
+                    refuse(response, address, UNAUTHORIZED, "unauthorized", rejected.reason());
                     return;
                 }
             }
@@ -68,12 +72,11 @@ final class UpgradeGate extends HttpFilter {
         chain.doFilter(request, response);
     }
 
-    private static boolean isUpgrade(HttpServletRequest request) {
-        String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
-    }
-
-    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+    private void refuse(HttpServletResponse response, String address, int status, String label, String reason)
+            throws IOException {
+        signaling.refused(label, address);
+        LOG.atDebug().addKeyValue("remote", address).addKeyValue("status", status).addKeyValue("reason", reason)
+                .log("upgrade refused");
         response.setStatus(status);
         response.setContentType("text/plain");
         response.setCharacterEncoding("UTF-8");

@@ -42,6 +42,30 @@ class LogRedactionTest {
     }
 
     @Test
+    void theJsonFormatMasksThemToo() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(context);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            configurator.doConfigure(LogRedactionTest.class.getResource("/logback-json.xml"));
+            org.slf4j.Logger logger = context.getLogger("org.eclipse.jetty.server.HttpChannel");
+            logger.atWarn().addKeyValue("uri", "/?token=eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
+                    .log("bad request GET /?token=eyJhbGciOiJIUzI1NiJ9.e30.c2ln&x=1 Authorization: Bearer abc.def");
+            context.stop();
+        } finally {
+            System.setOut(original);
+        }
+        String line = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(line).contains("\"message\":\"bad request GET /?token=(redacted)&x=1 Authorization: Bearer (redacted)\"")
+                .contains("\"uri\":\"/?token=(redacted)\"")
+                .doesNotContain("eyJ", "c2ln", "abc.def");
+    }
+
+    @Test
     void otherMessagesAreUntouched() throws Exception {
         assertThat(format("registered tokenless peer at /health?x=1")).contains("registered tokenless peer at /health?x=1");
     }
