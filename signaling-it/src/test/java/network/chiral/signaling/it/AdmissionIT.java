@@ -64,6 +64,9 @@ class AdmissionIT {
         assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("https://evil.test"))).isEqualTo(403);
         assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("https://chiral.network"))).isEqualTo(403);
         assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("http://app.chiral.test"))).isEqualTo(403);
+
+        Scrape metrics = Scrape.of(java.net.URI.create(server.uri().toString().replaceFirst("^ws", "http")));
+        assertThat(metrics.value("signaling_connections_refused_total{reason=\"origin\"}")).isEqualTo(3);
     }
 
     @Test

@@ -75,6 +75,8 @@ class AuthenticationIT {
     @Test
     void noCredentialIsRefusedWith401() {
         assertThat(PeerClient.refusedUpgrade(client, server.uri(), new ClientUpgradeRequest())).isEqualTo(401);
+        Scrape metrics = Scrape.of(java.net.URI.create(server.uri().toString().replaceFirst("^ws", "http")));
+        assertThat(metrics.value("signaling_connections_refused_total{reason=\"unauthorized\"}")).isPositive();
     }
 
     @Test
