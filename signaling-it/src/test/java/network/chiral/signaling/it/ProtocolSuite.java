@@ -73,7 +73,7 @@ abstract class ProtocolSuite {
     }
 
     protected final PeerClient connect(PeerClient.Behaviour behaviour) {
-        PeerClient peer = PeerClient.connect(client, target.webSocketUri(), behaviour);
+        PeerClient peer = PeerClient.connect(client, target.nextWebSocketUri(), behaviour);
         peers.add(peer);
         return peer;
     }

@@ -20,6 +20,14 @@ interface ServerTarget extends AutoCloseable {
     /** The WebSocket URI of the signaling endpoint (ends with a slash). */
     URI webSocketUri();
 
+    /**
+     * Where the suite connects its next client. A single server is always the same place; a
+     * cluster spreads clients over its nodes, so that the cases run across nodes.
+     */
+    default URI nextWebSocketUri() {
+        return webSocketUri();
+    }
+
     /** The HTTP URI of the same context, for /health and friends (ends with a slash). */
     default URI httpUri() {
         URI ws = webSocketUri();

@@ -23,6 +23,12 @@ public enum Setting {
             "Comma-separated CIDR blocks whose clients may read /metrics; others get 403."),
     DRAIN_SECONDS("SIGNALING_DRAIN_SECONDS", "5",
             "On SIGTERM or undeploy: seconds open sockets may stay before they are closed with 1001."),
+    CLUSTER_REDIS_URL("SIGNALING_CLUSTER_REDIS_URL", "",
+            "Cluster mode: redis:// or rediss:// URL (password included) of the Redis all nodes share.", true),
+    NODE_ID("SIGNALING_NODE_ID", "",
+            "This node's name in the cluster (letters, digits, '.', '_', '-'); generated when unset."),
+    CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",
+            "Cluster mode: a node silent this long is dead, its peers gone and their ids free."),
 
     // Security: every control is off until its setting is given (see docs/security.md).
     AUTH_JWT_SECRET("SIGNALING_AUTH_JWT_SECRET", "",

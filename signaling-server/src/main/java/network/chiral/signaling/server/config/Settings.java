@@ -3,6 +3,7 @@ package network.chiral.signaling.server.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +18,7 @@ import java.util.function.UnaryOperator;
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
+ * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
@@ -29,6 +31,7 @@ public record Settings(
         int sendQueueBytes,
         String logLevel,
         Operations operations,
+        Optional<ClusterSettings> cluster,
         SecuritySettings security,
         Map<String, String> effective) {
 
@@ -51,9 +54,10 @@ public record Settings(
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
+        Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         SecuritySettings security = SecuritySettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, security, read.effective());
+                operations, cluster, security, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

@@ -12,9 +12,11 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.LocalPeerDirectory;
+import network.chiral.signaling.server.peer.PeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.web.SignalingDeployment;
 
@@ -28,11 +30,13 @@ public final class SignalingServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final Signaling signaling;
+    private final PeerDirectory directory;
 
-    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling) {
+    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling, PeerDirectory directory) {
         this.jetty = jetty;
         this.connector = connector;
         this.signaling = signaling;
+        this.directory = directory;
     }
 
     /**
@@ -41,8 +45,15 @@ public final class SignalingServer implements AutoCloseable {
      * @throws Exception if Jetty cannot start (for example: the port is in use)
      */
     public static SignalingServer start(Settings settings) throws Exception {
+        SignalCodec codec = new SignalCodec();
+        PeerDirectory directory = settings.cluster()
+                .<PeerDirectory>map(cluster -> RedisPeerDirectory.start(cluster, codec))
+                .orElseGet(LocalPeerDirectory::new);
         SignalingMetrics metrics = new SignalingMetrics();
-        Signaling signaling = new Signaling(settings, new SignalCodec(), new LocalPeerDirectory(), metrics);
+        Signaling signaling = new Signaling(settings, codec, directory, metrics);
+        if (settings.cluster().isPresent()) {
+            signaling.readiness().require("cluster", directory::available);
+        }
         metrics.watch(signaling);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
@@ -71,9 +82,10 @@ public final class SignalingServer implements AutoCloseable {
         } catch (Exception e) {
             signaling.close();
             jetty.stop();
+            closeDirectory(directory);
             throw e;
         }
-        return new SignalingServer(jetty, connector, signaling);
+        return new SignalingServer(jetty, connector, signaling, directory);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -109,6 +121,18 @@ public final class SignalingServer implements AutoCloseable {
     public void close() throws Exception {
         SignalingDeployment.undeploy(signaling);
         jetty.stop();
+        closeDirectory(directory);
+    }
+
+    /** The peer directory, for its cluster state ({@link PeerDirectory#available()}). */
+    public PeerDirectory directory() {
+        return directory;
+    }
+
+    private static void closeDirectory(PeerDirectory directory) throws Exception {
+        if (directory instanceof AutoCloseable resources) {
+            resources.close();
+        }
     }
 
     /** Ends a drain under way early: the remaining sockets get their 1001 now. */

@@ -75,7 +75,8 @@ public final class Peer {
         return outbox.sendPing();
     }
 
-    void close(int code, String reason) {
+    /** Starts closing the socket with this close code (see {@link CloseCodes}) and reason. */
+    public void close(int code, String reason) {
         transport.close(code, reason);
     }
 

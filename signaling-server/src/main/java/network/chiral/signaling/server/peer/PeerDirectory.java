@@ -2,6 +2,7 @@ package network.chiral.signaling.server.peer;
 
 import java.util.List;
 
+import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalMessage;
 
 /**
@@ -36,6 +37,35 @@ public interface PeerDirectory {
     /** How many ids are registered. */
     int size();
 
+    /**
+     * Whether every peer this directory may route to can be reached now: the readiness
+     * signal. The local directory always can; a clustered one cannot while its backend is
+     * down (same-node relays still work then, cross-node ones get {@link Delivery#UNAVAILABLE}).
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /**
+     * Where to report a relay that {@link #deliver} accepted but that later turned out to be
+     * undeliverable (a clustered directory learns it from another node). A directory that
+     * answers every relay before returning never calls it.
+     */
+    default void whenUndelivered(Undelivered handler) {
+        // Nothing is ever reported late by a directory that does not override this.
+    }
+
+    /** Receives relays found undeliverable after {@link #deliver} returned. */
+    @FunctionalInterface
+    interface Undelivered {
+        /**
+         * @param sender  the socket that sent the relay (still connected, still holding its id)
+         * @param relay   the relay as it was stamped and forwarded
+         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND} or {@link Delivery#UNAVAILABLE}
+         */
+        void undelivered(Peer sender, Relay relay, Delivery outcome);
+    }
+
     /** Outcome of {@link #claim}. */
     enum Claim {
         /** The id is now this peer's (or already was). */
@@ -53,6 +83,11 @@ public interface PeerDirectory {
         /** The receiver exists but its queue is full; it is being disconnected. */
         DROPPED,
         /** The receiver cannot be reached right now (a backend is down). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * Handed to the node that holds the receiver; if that node no longer has it, the
+         * outcome arrives later through {@link Undelivered}.
+         */
+        FORWARDED
     }
 }

@@ -100,6 +100,7 @@ public final class Signaling implements AutoCloseable {
         });
         long every = sweepInterval(settings.idleTimeout()).toMillis();
         liveness.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        directory.whenUndelivered(this::undelivered);
     }
 
     /** How often silent sockets are pinged and idle ones closed: a quarter of the timeout. */
@@ -125,6 +126,14 @@ public final class Signaling implements AutoCloseable {
     /** Registered ids. */
     public int registered() {
         return directory.size();
+    }
+
+    /**
+     * Whether every registered peer can be reached from here (readiness): false while a
+     * cluster's Redis is down. Same-node relays keep working either way.
+     */
+    public boolean available() {
+        return directory.available();
     }
 
     /** Whether new sockets are welcome (false once shutdown has begun). */
@@ -218,11 +227,7 @@ public final class Signaling implements AutoCloseable {
                 throw new Refusal(ErrorCode.INVALID_MESSAGE, malformed.reason());
             }
         } catch (Refusal refusal) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("refused from {}: {} {}", peer, refusal.code().wireName(), refusal.getMessage());
-            }
-            events.errorSent(refusal.code());
-            peer.send(refusal.reply());
+            refuse(peer, refusal);
             if (refusal.closes()) {
                 peer.closeAfterQueued(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
             }
@@ -230,6 +235,23 @@ public final class Signaling implements AutoCloseable {
             LOG.error("failed to handle a message from {}", peer, e);
             events.errorSent(ErrorCode.INTERNAL);
             peer.send(ErrorMessage.of(ErrorCode.INTERNAL, "the server failed to handle this message"));
+        }
+    }
+
+    private void refuse(Peer peer, Refusal refusal) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("refused from {}: {} {}", peer, refusal.code().wireName(), refusal.getMessage());
+        }
+        events.errorSent(refusal.code());
+        peer.send(refusal.reply());
+    }
+
+    /** A relay that the directory accepted turned out undeliverable: the sender hears it as usual. */
+    private void undelivered(Peer sender, Relay relay, PeerDirectory.Delivery outcome) {
+        try {
+            report(relay, outcome);
+        } catch (Refusal refusal) {
+            refuse(sender, refusal);
         }
     }
 
@@ -377,6 +399,11 @@ public final class Signaling implements AutoCloseable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} -> {}: {}", typeOf(relay), from, ClientIds.shown(relay.to()), delivery);
         }
+        report(relay, delivery);
+    }
+
+    /** Turns a failed delivery into the sender's refusal; candidates to nobody are dropped. */
+    private void report(Relay relay, PeerDirectory.Delivery delivery) throws Refusal {
         switch (delivery) {
             case NOT_FOUND:
                 if (!(relay instanceof Candidate)) {
@@ -387,6 +414,7 @@ public final class Signaling implements AutoCloseable {
             case UNAVAILABLE:
                 throw new Refusal(ErrorCode.UNAVAILABLE, "Peer " + ClientIds.shown(relay.to()) + " cannot be reached right now");
             case DELIVERED:
+            case FORWARDED:
                 events.relayed(typeOf(relay));
                 break;
             case DROPPED:

@@ -1,0 +1,127 @@
+package network.chiral.signaling.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.json.JsonObject;
+
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.embedded.SignalingServer;
+
+/**
+ * A node killed with SIGKILL (the real {@code java -jar} process): its peers' senders get
+ * errors at once, never silence, and within the node TTL its peers are gone everywhere and
+ * their ids free.
+ */
+class ClusterNodeCrashIT {
+    private static final int TTL_SECONDS = 3;
+
+    private RedisServer redis;
+    private SignalingServer survivor;
+    private ServerProcess victim;
+    private WebSocketClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisServer.start();
+        Map<String, String> ttl = Map.of("SIGNALING_CLUSTER_NODE_TTL_SECONDS", String.valueOf(TTL_SECONDS));
+        survivor = SignalingServer.start(Settings.load(ClusterNodes.settings(redis.url(), "survivor", ttl)::get));
+        victim = ServerProcess.start(ClusterNodes.settings(redis.url(), "victim", ttl));
+        client = new WebSocketClient();
+        client.start();
+        Await.until("the survivor has joined", Duration.ofSeconds(20), () -> survivor.directory().available());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.stop();
+        victim.close();
+        survivor.close();
+        redis.close();
+    }
+
+    @Test
+    void aKilledNodesPeersAreGoneWithinTheTtlAndNeverSilently() throws Exception {
+        assertThat(victim.output()).anyMatch(line -> line.contains("cluster mode") && line.contains("victim"));
+        PeerClient alice = PeerClient.connect(client, survivor.uri());
+        String a = "alice-" + UUID.randomUUID();
+        alice.register(a);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        assertThat(bob.register(b).getInt("total")).isEqualTo(2);
+
+        alice.send(ClusterIdsIT.offer(b, "before"));
+        assertThat(bob.next("offer").getString("from")).isEqualTo(a);
+
+        victim.kill();
+        victim.awaitExit(Duration.ofSeconds(10));
+
+        // Straight after the kill the id is still recorded: the sender is told, not ignored.
+        List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(b, "after"));
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).getString("type")).isEqualTo("error");
+        assertThat(replies.get(0).getString("code")).isIn("unavailable", "peer-not-found");
+        if (replies.get(0).getString("code").equals("unavailable")) {
+            // While its id is still recorded, a candidate to it is an error too (unlike one to an unknown id).
+            List<JsonObject> candidate = alice.exchange("{\"type\":\"candidate\",\"to\":\"" + b + "\",\"candidate\":{}}");
+            assertThat(candidate).singleElement().satisfies(r -> assertThat(r.getString("code")).isEqualTo("unavailable"));
+        }
+
+        Duration withinTtl = Duration.ofSeconds(TTL_SECONDS).plusSeconds(2);
+        Await.until("the dead node's peer is unknown", withinTtl, () -> alice.exchange(ClusterIdsIT.offer(b, "x")).stream()
+                .anyMatch(r -> "peer-not-found".equals(r.getString("code", ""))));
+        PeerClient bobAgain = PeerClient.connect(client, survivor.uri());
+        JsonObject reply = bobAgain.register(b);
+        assertThat(reply.getInt("total")).isEqualTo(2);
+        alice.send(ClusterIdsIT.offer(b, "reconnected"));
+        assertThat(bobAgain.next("offer").getString("sdp")).isEqualTo("reconnected");
+        alice.close();
+        bobAgain.close();
+    }
+
+    @Test
+    void aStoppedNodeFreesItsIdsAtOnceAndAKilledOneWhenRestartedUnderItsName() throws Exception {
+        // A TTL far longer than this test may wait: only the node itself can free the ids in time.
+        Map<String, String> longTtl = ClusterNodes.settings(redis.url(), "victim",
+                Map.of("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "600"));
+        victim.close();
+        victim = ServerProcess.start(longTtl);
+        PeerClient probe = PeerClient.connect(client, survivor.uri());
+
+        PeerClient carol = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String c = "carol-" + UUID.randomUUID();
+        carol.register(c);
+        victim.terminate();
+        assertThat(victim.awaitExit(Duration.ofSeconds(20))).isZero();
+        assertThat(probe.register(c).getInt("total")).as("freed by the stopping node itself").isEqualTo(1);
+        probe.close();
+
+        victim = ServerProcess.start(longTtl);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        victim.kill();
+        victim.awaitExit(Duration.ofSeconds(10));
+
+        PeerClient again = PeerClient.connect(client, survivor.uri());
+        again.send(ClusterIdsIT.register(b));
+        assertThat(again.nextError("id-taken")).as("the dead node's heartbeat still lives").contains(b);
+
+        victim = ServerProcess.start(longTtl);
+        Await.until("the old id is free", Duration.ofSeconds(10), () -> {
+            again.send(ClusterIdsIT.register(b));
+            return again.next().getString("type").equals("peers");
+        });
+        again.close();
+    }
+}

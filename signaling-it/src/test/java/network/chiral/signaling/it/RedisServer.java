@@ -1,0 +1,107 @@
+package network.chiral.signaling.it;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} (the Debian package; {@code .ci/run} installs it) as a child
+ * process on a port of its own, without persistence: a restart brings it back empty, as a
+ * Redis that lost its data would.
+ */
+final class RedisServer implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final int port;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private volatile Process process;
+
+    private RedisServer(int port) {
+        this.port = port;
+    }
+
+    /** Starts Redis on a free port. */
+    static RedisServer start() throws IOException {
+        RedisServer redis = new RedisServer(freePort());
+        redis.restart();
+        return redis;
+    }
+
+    /** Starts Redis on {@code port}. */
+    static RedisServer startOn(int port) throws IOException {
+        RedisServer redis = new RedisServer(port);
+        redis.restart();
+        return redis;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** (Re)starts Redis on the same port and waits until it accepts connections. */
+    void restart() throws IOException {
+        output.clear();
+        Process started = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no")
+                .redirectErrorStream(true)
+                .start();
+        process = started;
+        Thread reader = new Thread(() -> read(started), "redis-output-" + started.pid());
+        reader.setDaemon(true);
+        reader.start();
+        Await.until("redis-server accepts connections on " + port + " (output: " + output + ")", START_TIMEOUT,
+                () -> output.stream().anyMatch(l -> l.contains("Ready to accept connections")) || !started.isAlive());
+        if (!started.isAlive()) {
+            fail("redis-server exited: " + String.join("\n", output));
+        }
+    }
+
+    private void read(Process from) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(from.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                output.add(line);
+            }
+        } catch (IOException e) {
+            output.add("(output closed: " + e + ")");
+        }
+    }
+
+    /** Kills Redis at once (SIGKILL): every connection to it drops and its data is gone. */
+    void kill() throws InterruptedException {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
