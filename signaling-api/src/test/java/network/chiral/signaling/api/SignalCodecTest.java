@@ -149,6 +149,29 @@ class SignalCodecTest {
     }
 
     @Test
+    void registerCarriesAnOptionalTokenAndStaysCompatibleWithout() throws Exception {
+        assertThat(CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"token\":\"t.k.n\"}"))
+                .isEqualTo(new Register("a", "t.k.n"));
+        assertThat(CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\"}")).isEqualTo(new Register("a", null));
+        assertThat(CODEC.encode(new Register("a"))).isEqualTo("{\"type\":\"register\",\"clientId\":\"a\"}");
+        assertThatThrownBy(() -> CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"token\":5}"))
+                .isInstanceOf(MalformedMessageException.class);
+        assertThat(new Register("a", "secret-token").toString()).doesNotContain("secret-token");
+    }
+
+    @Test
+    void peersCarryIceServersOnlyWhenGiven() {
+        assertThat(CODEC.encode(new Peers(List.of("a"), 1)))
+                .isEqualTo("{\"type\":\"peers\",\"peers\":[\"a\"],\"total\":1}");
+        Peers withIce = new Peers(List.of("a"), 1, List.of(
+                new IceServer(List.of("stun:stun.example.com:3478"), null, null),
+                new IceServer(List.of("turn:turn.example.com:3478"), "100:a", "c2VjcmV0")));
+        assertThat(CODEC.encode(withIce)).isEqualTo("{\"type\":\"peers\",\"peers\":[\"a\"],\"total\":1,"
+                + "\"iceServers\":[{\"urls\":[\"stun:stun.example.com:3478\"]},"
+                + "{\"urls\":[\"turn:turn.example.com:3478\"],\"username\":\"100:a\",\"credential\":\"c2VjcmV0\"}]}");
+    }
+
+    @Test
     void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
         assertThat(CODEC.decode("{\"type\":\"ping\",\"ts\":5,\"from\":\"a\",\"future\":1}"))
                 .isEqualTo(new Ping(5L, "a"));

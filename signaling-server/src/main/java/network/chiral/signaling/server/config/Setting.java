@@ -28,7 +28,41 @@ public enum Setting {
     NODE_ID("SIGNALING_NODE_ID", "",
             "This node's name in the cluster (letters, digits, '.', '_', '-'); generated when unset."),
     CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",
-            "Cluster mode: a node silent this long is dead, its peers gone and their ids free.");
+            "Cluster mode: a node silent this long is dead, its peers gone and their ids free."),
+
+    // Security: every control is off until its setting is given (see docs/security.md).
+    AUTH_JWT_SECRET("SIGNALING_AUTH_JWT_SECRET", "",
+            "Shared secret (at least 32 bytes) for HS256/HS384/HS512 tokens; turns authentication on.", true),
+    AUTH_JWT_PUBLIC_KEY_FILE("SIGNALING_AUTH_JWT_PUBLIC_KEY_FILE", "",
+            "PEM file with the RSA or EC public key that verifies RS*/PS* or ES* tokens; turns authentication on."),
+    AUTH_JWKS_URL("SIGNALING_AUTH_JWKS_URL", "",
+            "URL of a JWK set (cached, refetched on an unknown key id) that verifies tokens; turns authentication on."),
+    AUTH_JWT_ISSUER("SIGNALING_AUTH_JWT_ISSUER", "", "Required 'iss' of tokens (unset: any)."),
+    AUTH_JWT_AUDIENCE("SIGNALING_AUTH_JWT_AUDIENCE", "", "Required 'aud' of tokens (unset: any)."),
+    AUTH_API_KEYS("SIGNALING_AUTH_API_KEYS", "",
+            "Comma-separated API keys, each in clear or as sha256:<hex>; turns authentication on.", true),
+    AUTH_REGISTER_TOKEN("SIGNALING_AUTH_REGISTER_TOKEN", "false",
+            "true: a socket that brings no credential to the upgrade may authenticate with its first register's token."),
+    ALLOWED_ORIGINS("SIGNALING_ALLOWED_ORIGINS", "",
+            "Comma-separated origins (https://app.example.com or https://*.example.com) allowed to connect; others get 403."),
+    ALLOW_MISSING_ORIGIN("SIGNALING_ALLOW_MISSING_ORIGIN", "true",
+            "Whether upgrades without an Origin header (non-browser clients) pass the origin check."),
+    MAX_CONNECTIONS("SIGNALING_MAX_CONNECTIONS", "0", "Most open sockets in all (0: no limit); more get 503."),
+    MAX_CONNECTIONS_PER_IP("SIGNALING_MAX_CONNECTIONS_PER_IP", "0",
+            "Most open sockets from one address (0: no limit); more get 429."),
+    CONNECTIONS_PER_IP_PER_MINUTE("SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE", "0",
+            "Most upgrade attempts from one address per minute (0: no limit); more get 429."),
+    RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
+            "Messages per second one socket may send on average (0: no limit); more are dropped with rate-limited."),
+    RATE_LIMIT_BURST("SIGNALING_RATE_LIMIT_BURST", "200",
+            "Messages one socket may send at once (the bucket size); as many drops within a minute close it with 1008."),
+    REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "0",
+            "New ids one socket may register per minute (0: no limit); more get rate-limited."),
+    TURN_SECRET("SIGNALING_TURN_SECRET", "",
+            "coturn static-auth-secret; with SIGNALING_TURN_URLS, 'peers' carries TURN credentials.", true),
+    TURN_URLS("SIGNALING_TURN_URLS", "", "Comma-separated turn:/turns: URLs handed to clients in iceServers."),
+    STUN_URLS("SIGNALING_STUN_URLS", "", "Comma-separated stun: URLs handed to clients in iceServers."),
+    TURN_TTL_SECONDS("SIGNALING_TURN_TTL_SECONDS", "86400", "Lifetime of issued TURN credentials.");
 
     private final String variable;
     private final String defaultValue;

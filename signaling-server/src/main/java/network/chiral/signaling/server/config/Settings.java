@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
  * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
+ * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -31,6 +32,7 @@ public record Settings(
         String logLevel,
         Operations operations,
         Optional<ClusterSettings> cluster,
+        SecuritySettings security,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -53,8 +55,9 @@ public record Settings(
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
         Optional<ClusterSettings> cluster = ClusterSettings.read(read);
+        SecuritySettings security = SecuritySettings.read(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, cluster, read.effective());
+                operations, cluster, security, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */
