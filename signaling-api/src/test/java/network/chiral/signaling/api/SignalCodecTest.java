@@ -102,6 +102,10 @@ class SignalCodecTest {
         "{\"type\":\"ping\",\"ts\":\"12\"}           | field 'ts' has the wrong type",
         "{\"type\":\"ping\",\"ts\":1.5}              | field 'ts' has the wrong type",
         "{\"type\":\"ping\"}                         | 'ping' requires field 'ts'",
+        "{\"type\":\"offer\",\"from\":7,\"to\":\"b\",\"sdp\":{}} | field 'from' has the wrong type",
+        "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":{}} trailing | the frame is not valid JSON",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":} | the frame is not valid JSON",
+        "{\"type\":\"candidate\",\"to\":\"b\"}   | 'candidate' requires field 'candidate'",
     })
     void malformedFramesAreExplainedWithoutEchoingThem(String frame, String explanation) {
         assertThatThrownBy(() -> CODEC.decode(frame))
@@ -117,9 +121,54 @@ class SignalCodecTest {
     }
 
     @Test
+    void relaysEncodeExactlyAsJsonBWouldAndDecodeToTheSameRecords() throws Exception {
+        try (jakarta.json.bind.Jsonb plain = jakarta.json.bind.JsonbBuilder.create()) {
+            List<SignalMessage> relays = List.of(
+                    new Offer("a", "b", json("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\\u00e9\\\"q\\\"\"}")),
+                    new Offer(null, "b", Json.createValue("plain")),
+                    new Answer("\u00fcser", "b/\u6587", json("[1,2.50,null,true]")),
+                    new Candidate("a", "b", json("{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":0,\"u\":null}")));
+            for (SignalMessage relay : relays) {
+                String frame = CODEC.encode(relay);
+                assertThat(frame).isEqualTo(plain.toJson(relay));
+                assertThat(CODEC.decode(frame)).isEqualTo(relay);
+            }
+        }
+    }
+
+    @Test
+    void theLastOfARepeatedRelayFieldWins() throws Exception {
+        assertThat(CODEC.decode("{\"type\":\"offer\",\"to\":\"x\",\"sdp\":1,\"to\":\"b\",\"sdp\":2}"))
+                .isEqualTo(new Offer(null, "b", json("2")));
+    }
+
+    @Test
     void typeNeedNotBeTheFirstKey() throws Exception {
         assertThat(CODEC.decode("{\"clientId\":\"a\",\"extra\":{\"n\":[1]},\"type\":\"register\"}"))
                 .isEqualTo(new Register("a"));
+    }
+
+    @Test
+    void registerCarriesAnOptionalTokenAndStaysCompatibleWithout() throws Exception {
+        assertThat(CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"token\":\"t.k.n\"}"))
+                .isEqualTo(new Register("a", "t.k.n"));
+        assertThat(CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\"}")).isEqualTo(new Register("a", null));
+        assertThat(CODEC.encode(new Register("a"))).isEqualTo("{\"type\":\"register\",\"clientId\":\"a\"}");
+        assertThatThrownBy(() -> CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"token\":5}"))
+                .isInstanceOf(MalformedMessageException.class);
+        assertThat(new Register("a", "secret-token").toString()).doesNotContain("secret-token");
+    }
+
+    @Test
+    void peersCarryIceServersOnlyWhenGiven() {
+        assertThat(CODEC.encode(new Peers(List.of("a"), 1)))
+                .isEqualTo("{\"type\":\"peers\",\"peers\":[\"a\"],\"total\":1}");
+        Peers withIce = new Peers(List.of("a"), 1, List.of(
+                new IceServer(List.of("stun:stun.example.com:3478"), null, null),
+                new IceServer(List.of("turn:turn.example.com:3478"), "100:a", "c2VjcmV0")));
+        assertThat(CODEC.encode(withIce)).isEqualTo("{\"type\":\"peers\",\"peers\":[\"a\"],\"total\":1,"
+                + "\"iceServers\":[{\"urls\":[\"stun:stun.example.com:3478\"]},"
+                + "{\"urls\":[\"turn:turn.example.com:3478\"],\"username\":\"100:a\",\"credential\":\"c2VjcmV0\"}]}");
     }
 
     @Test

@@ -18,6 +18,8 @@ import jakarta.json.JsonObject;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 import network.chiral.signaling.api.SignalCodec;
@@ -80,6 +82,36 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
             throw new AssertionError("could not connect to " + uri, e);
         }
         return peer;
+    }
+
+    /** Connects with this upgrade request (headers such as Origin or Authorization). */
+    static PeerClient connect(WebSocketClient client, URI uri, ClientUpgradeRequest request) {
+        PeerClient peer = new PeerClient(Behaviour.POLITE);
+        try {
+            client.connect(peer, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not connect to " + uri, e);
+        }
+        return peer;
+    }
+
+    /** Attempts an upgrade that the server must refuse; returns the HTTP status it answered. */
+    static int refusedUpgrade(WebSocketClient client, URI uri, ClientUpgradeRequest request) {
+        PeerClient peer = new PeerClient(Behaviour.POLITE);
+        try {
+            client.connect(peer, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UpgradeException upgrade) {
+                    return upgrade.getResponseStatusCode();
+                }
+            }
+            throw new AssertionError("the upgrade failed without an HTTP status", e);
+        } catch (Exception e) {
+            throw new AssertionError("no answer to the upgrade from " + uri, e);
+        }
+        peer.close();
+        return fail("the upgrade to " + uri + " was accepted; expected a refusal");
     }
 
     @Override

@@ -48,4 +48,23 @@ final class SettingReader {
             throw new InvalidSettingException(setting, value, expected);
         }
     }
+
+    /** A comma-separated list, blanks dropped; empty when unset. */
+    java.util.List<String> list(Setting setting) {
+        return java.util.Arrays.stream(raw(setting).split(","))
+                .map(String::trim)
+                .filter(item -> !item.isEmpty())
+                .toList();
+    }
+
+    boolean bool(Setting setting) {
+        String value = raw(setting).toLowerCase(java.util.Locale.ROOT);
+        if (value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw new InvalidSettingException(setting, value, "true or false");
+    }
 }

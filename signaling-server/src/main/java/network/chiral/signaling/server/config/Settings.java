@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
  * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
+ * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param trustedProxies  proxies whose forwarded-for headers are believed
  * @param tls             native TLS of the executable jar
  * @param effective       every setting's value as read, secrets masked, for the start-up log
@@ -33,6 +34,7 @@ public record Settings(
         String logLevel,
         Operations operations,
         Optional<ClusterSettings> cluster,
+        SecuritySettings security,
         TrustedProxies trustedProxies,
         Tls tls,
         Map<String, String> effective) {
@@ -57,10 +59,11 @@ public record Settings(
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
         Optional<ClusterSettings> cluster = ClusterSettings.read(read);
+        SecuritySettings security = SecuritySettings.read(read);
         TrustedProxies trustedProxies = trustedProxies(read);
         Tls tls = tls(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, cluster, trustedProxies, tls, read.effective());
+                operations, cluster, security, trustedProxies, tls, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

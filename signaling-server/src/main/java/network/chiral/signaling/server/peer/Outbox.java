@@ -63,7 +63,7 @@ public final class Outbox {
 
     /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
     public boolean sendText(String frame) {
-        return enqueue(new Item(frame, frame.length(), UNTIMED));
+        return enqueue(new Item(frame, frame.length(), UNTIMED, null));
     }
 
     /**
@@ -71,12 +71,25 @@ public final class Outbox {
      * clock this outbox was given).
      */
     public boolean sendRelay(String frame, long receivedNanos) {
-        return enqueue(new Item(frame, frame.length(), receivedNanos));
+        return enqueue(new Item(frame, frame.length(), receivedNanos, null));
     }
 
     /** Queues a ping frame behind whatever is already queued. */
     public boolean sendPing() {
-        return enqueue(new Item(null, PING_COST, UNTIMED));
+        return enqueue(new Item(null, PING_COST, UNTIMED, null));
+    }
+
+    /**
+     * Runs {@code action} (a close) once everything queued before it has been written, so that
+     * an error reply reaches the client before its socket is closed.
+     */
+    public void thenRun(Runnable action) {
+        if (overflowed.get()) {
+            action.run();
+            return;
+        }
+        queue.add(new Item(null, 0, UNTIMED, action));
+        pump();
     }
 
     /** Bytes queued and not yet written. */
@@ -117,7 +130,10 @@ public final class Outbox {
                 continue;
             }
             Completion completion = new Completion(item);
-            if (item.frame == null) {
+            if (item.action != null) {
+                item.action.run();
+                completion.accept(null);
+            } else if (item.frame == null) {
                 transport.sendPing(completion);
             } else {
                 transport.sendText(item.frame, completion);
@@ -128,7 +144,8 @@ public final class Outbox {
         }
     }
 
-    private record Item(String frame, int size, long receivedNanos) {
+    /** A text frame, a ping (no frame, no action) or an action to run in turn. */
+    private record Item(String frame, int size, long receivedNanos, Runnable action) {
     }
 
     /** Finishes one write, on whatever thread the container completes it. */

@@ -4,6 +4,7 @@ import java.util.function.LongSupplier;
 
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.api.SignalMessage;
+import network.chiral.signaling.server.auth.Identity;
 
 /**
  * One connected socket and the id it has registered, if any. Created by {@link Signaling#open}
@@ -18,15 +19,26 @@ public final class Peer {
     private volatile String id;
     private volatile long lastHeardNanos;
     private volatile boolean closed;
+    private final Allowance allowance;
+    private volatile Identity identity;
+    private volatile boolean closing;
 
     Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
          long nowNanos, Runnable onOverflow) {
         this(transport, codec, remoteAddress, sendQueueBytes, nowNanos, onOverflow, SignalingEvents.NONE,
-                System::nanoTime);
+                System::nanoTime, Identity.ANYONE, Allowance.unlimited());
     }
 
+    /**
+     * @param identity  who the socket authenticated as at the upgrade; {@code null} when it has
+     *                  yet to authenticate (with the token of its {@code register})
+     * @param allowance its message and registration allowance
+     */
     Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
-         long nowNanos, Runnable onOverflow, SignalingEvents events, LongSupplier clock) {
+         long nowNanos, Runnable onOverflow, SignalingEvents events, LongSupplier clock, Identity identity,
+         Allowance allowance) {
+        this.identity = identity;
+        this.allowance = allowance;
         this.transport = transport;
         this.codec = codec;
         this.remoteAddress = remoteAddress;
@@ -66,6 +78,30 @@ public final class Peer {
     /** Starts closing the socket with this close code (see {@link CloseCodes}) and reason. */
     public void close(int code, String reason) {
         transport.close(code, reason);
+    }
+
+    /** Closes the socket once the frames already queued (such as an error reply) are written. */
+    void closeAfterQueued(int code, String reason) {
+        closing = true;
+        outbox.thenRun(() -> transport.close(code, reason));
+    }
+
+    /** Whether the server has decided to close this socket; what it sends meanwhile is ignored. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Who the socket authenticated as, or {@code null} before it has. */
+    Identity identity() {
+        return identity;
+    }
+
+    void authenticate(Identity authenticated) {
+        this.identity = authenticated;
+    }
+
+    Allowance allowance() {
+        return allowance;
     }
 
     void bind(String newId) {

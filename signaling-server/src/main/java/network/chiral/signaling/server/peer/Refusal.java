@@ -9,10 +9,26 @@ import network.chiral.signaling.api.ErrorMessage;
  */
 public final class Refusal extends Exception {
     private final ErrorCode code;
+    private final boolean closes;
 
     public Refusal(ErrorCode code, String message) {
+        this(code, message, false);
+    }
+
+    private Refusal(ErrorCode code, String message, boolean closes) {
         super(message, null, false, false);
         this.code = code;
+        this.closes = closes;
+    }
+
+    /** A refusal after which the socket is closed with 1008 (the reply is sent first). */
+    public static Refusal closing(ErrorCode code, String message) {
+        return new Refusal(code, message, true);
+    }
+
+    /** Whether the socket is closed with 1008 after the reply. */
+    public boolean closes() {
+        return closes;
     }
 
     public ErrorCode code() {

@@ -3,6 +3,7 @@ package network.chiral.signaling.server.peer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -23,7 +24,13 @@ import network.chiral.signaling.api.Register;
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.api.SignalMessage;
+import network.chiral.signaling.server.admission.Admission;
+import network.chiral.signaling.server.admission.AdmissionRefusal;
+import network.chiral.signaling.server.auth.Authenticator;
+import network.chiral.signaling.server.auth.Identity;
+import network.chiral.signaling.server.auth.Verdict;
 import network.chiral.signaling.server.config.Settings;
+import network.chiral.signaling.server.turn.IceServers;
 
 /**
  * The signaling protocol, independent of any WebSocket API: what a socket may send, what it
@@ -46,6 +53,9 @@ public final class Signaling implements AutoCloseable {
     private final SignalingEvents events;
     private final Readiness readiness = new Readiness();
     private volatile boolean drainCut;
+    private final Authenticator authenticator;
+    private final Admission admission;
+    private final IceServers iceServers;
 
     /**
      * @param settings  limits and timeouts
@@ -78,6 +88,9 @@ public final class Signaling implements AutoCloseable {
         this.codec = codec;
         this.directory = directory;
         this.clock = clock;
+        this.authenticator = new Authenticator(settings.security().auth());
+        this.admission = new Admission(settings.security().admission());
+        this.iceServers = new IceServers(settings.security().turn(), java.time.Clock.systemUTC());
         this.idleNanos = settings.idleTimeout().toNanos();
         this.pingAfterNanos = sweepInterval(settings.idleTimeout()).toNanos();
         this.liveness = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -150,17 +163,45 @@ public final class Signaling implements AutoCloseable {
         LOG.atWarn().addKeyValue("reason", reason).addKeyValue("remote", remote).log("connection refused");
     }
 
-    /** A socket has opened. */
+    /** Verifies credentials, for the upgrade and for {@code register}. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Origin policy and connection caps, for the upgrade. */
+    public Admission admission() {
+        return admission;
+    }
+
+    /**
+     * A socket has opened without authenticating at the upgrade: when authentication is on, it
+     * must authenticate with its {@code register}.
+     */
     public Peer open(Transport transport, String remoteAddress) {
+        return open(transport, remoteAddress, null);
+    }
+
+    /**
+     * A socket has opened.
+     *
+     * @param identity who it authenticated as at the upgrade, or {@code null} if it brought no
+     *                 credential and must authenticate with its {@code register}
+     */
+    public Peer open(Transport transport, String remoteAddress, Identity identity) {
         Peer[] self = new Peer[1];
+        Identity granted = authenticator.enabled() ? identity : Identity.ANYONE;
         Peer peer = new Peer(transport, codec, remoteAddress, settings.sendQueueBytes(), clock.getAsLong(),
-                () -> overflowed(self[0]), events, clock);
+                () -> overflowed(self[0]), events, clock, granted, new Allowance(settings.security().rate(), clock));
         self[0] = peer;
         connected.add(peer);
         events.opened();
         LOG.atInfo().addKeyValue("remote", remoteAddress).log("connection opened");
+        Optional<AdmissionRefusal> over = admission.opened(remoteAddress);
         if (!accepting) {
             peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+        } else if (over.isPresent()) {
+            // Two upgrades raced past the check at the upgrade; the cap holds all the same.
+            peer.close(CloseCodes.POLICY_VIOLATION, over.get().reason());
         }
         return peer;
     }
@@ -172,7 +213,12 @@ public final class Signaling implements AutoCloseable {
     public void receive(Peer peer, Inbound inbound) {
         long now = clock.getAsLong();
         peer.heard(now);
+        if (peer.isClosing()) {
+            // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
+            return;
+        }
         try {
+            metered(peer);
             if (inbound instanceof Inbound.Decoded decoded) {
                 events.received(codec.typeName(decoded.message()));
                 dispatch(peer, decoded.message(), now);
@@ -182,6 +228,9 @@ public final class Signaling implements AutoCloseable {
             }
         } catch (Refusal refusal) {
             refuse(peer, refusal);
+            if (refusal.closes()) {
+                peer.closeAfterQueued(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
+            }
         } catch (RuntimeException e) {
             LOG.error("failed to handle a message from {}", peer, e);
             events.errorSent(ErrorCode.INTERNAL);
@@ -217,6 +266,7 @@ public final class Signaling implements AutoCloseable {
             return;
         }
         connected.remove(peer);
+        admission.closed(peer.remoteAddress());
         events.closed(code);
         if (!accepting) {
             synchronized (drained) {
@@ -237,10 +287,34 @@ public final class Signaling implements AutoCloseable {
                 .log("connection closed");
     }
 
+    /** Takes one message from the socket's allowance; over it, the message goes no further. */
+    private void metered(Peer peer) throws Refusal {
+        switch (peer.allowance().message()) {
+            case DROP:
+                throw new Refusal(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped");
+            case CUT_OFF:
+                LOG.atWarn().addKeyValue("clientId", peer.id()).addKeyValue("remote", peer.remoteAddress())
+                        .log("closing a socket that keeps sending over its rate limit");
+                throw Refusal.closing(ErrorCode.RATE_LIMITED, "message rate limit exceeded");
+            case ACCEPT:
+            default:
+                break;
+        }
+    }
+
+    /** A close reason must fit a control frame (123 bytes); refusal messages are ASCII. */
+    private static String closeReason(String message) {
+        return message.length() <= 120 ? message : message.substring(0, 120);
+    }
+
     private void dispatch(Peer peer, SignalMessage message, long receivedNanos) throws Refusal {
+        if (peer.identity() == null && !(message instanceof Register)) {
+            throw Refusal.closing(ErrorCode.UNAUTHORIZED, "authenticate with the token of 'register' first");
+        }
         if (message instanceof Relay relay) {
             relay(peer, relay, receivedNanos);
         } else if (message instanceof Register register) {
+            authenticate(peer, register.token());
             register(peer, register.clientId());
         } else if (message instanceof Ping ping) {
             peer.send(new Pong(ping.ts(), ping.from()));
@@ -251,10 +325,34 @@ public final class Signaling implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks the token of a {@code register}, when authentication is on. A socket that has
+     * not authenticated yet must bring a valid one; any token presented must be valid.
+     */
+    private void authenticate(Peer peer, String token) throws Refusal {
+        if (!authenticator.enabled() || (token == null && peer.identity() != null)) {
+            return;
+        }
+        Verdict verdict = authenticator.verify(token);
+        if (verdict instanceof Verdict.Rejected rejected) {
+            LOG.atInfo().addKeyValue("remote", peer.remoteAddress()).addKeyValue("reason", rejected.reason())
+                    .log("register refused: invalid credentials");
+            throw Refusal.closing(ErrorCode.UNAUTHORIZED, rejected.reason());
+        }
+        peer.authenticate(Identity.of((Verdict.Accepted) verdict));
+    }
+
     private void register(Peer peer, String requested) throws Refusal {
         String id = ClientIds.check(requested);
+        Optional<String> subject = peer.identity().subject();
+        if (subject.isPresent() && !subject.get().equals(id)) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "this token may only register the id it was issued for");
+        }
         String previous = peer.id();
         if (!id.equals(previous)) {
+            if (!peer.allowance().registration()) {
+                throw new Refusal(ErrorCode.RATE_LIMITED, "too many registrations of new ids; retry later");
+            }
             if (directory.claim(id, peer) == PeerDirectory.Claim.TAKEN) {
                 throw new Refusal(ErrorCode.ID_TAKEN, "Client id " + id + " is already registered by another connection");
             }
@@ -273,7 +371,7 @@ public final class Signaling implements AutoCloseable {
             }
             line.log("registered");
         }
-        peer.send(new Peers(listFor(id), directory.size()));
+        peer.send(new Peers(listFor(id), directory.size(), iceServers.forClient(id).orElse(null)));
     }
 
     /** Up to the list limit of registered ids, the caller's first so that a cap never hides it. */
@@ -343,6 +441,7 @@ public final class Signaling implements AutoCloseable {
 
     /** Pings sockets that have been quiet for a while and closes those silent too long. */
     void sweep() {
+        admission.sweep();
         long now = clock.getAsLong();
         for (Peer peer : connected) {
             long silent = now - peer.lastHeardNanos();

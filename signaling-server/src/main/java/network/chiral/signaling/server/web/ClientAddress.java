@@ -5,16 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 
 import network.chiral.signaling.server.config.TrustedProxies;
 
 /**
- * Where a socket comes from. Jakarta WebSocket has no standard API for the remote address:
- * Jetty puts it in the session's user properties; for containers that do not (Tomcat),
- * {@link PeerAddressFilter} hands the servlet request's address to the handshake in a header
- * of its own. Behind a trusted reverse proxy the forwarded headers name the client instead.
+ * The client's address, the same for the upgrade request (admission checks) and for the socket
+ * (logs, per-address counts). Jakarta WebSocket has no standard API for a socket's remote
+ * address: Jetty puts it in the session's user properties; for containers that do not
+ * (Tomcat), {@link PeerAddressFilter} hands the servlet request's address to the handshake in
+ * a header of its own. Behind a trusted reverse proxy ({@code SIGNALING_TRUSTED_PROXIES}) the
+ * forwarded headers name the client instead, for admission and socket alike.
  */
 final class ClientAddress {
     /** The user property Jetty fills with the remote {@link InetSocketAddress}. */
@@ -54,7 +57,7 @@ final class ClientAddress {
         Object handshake = session.getUserProperties().get(HANDSHAKE);
         Handshake seen = handshake instanceof Handshake h ? h : new Handshake(null, List.of(), null);
         String direct = direct(session.getUserProperties().get(REMOTE_ADDRESS), seen.direct());
-        return proxies.client(direct, seen.forwardedFor(), seen.realIp());
+        return proxies.client(normal(direct), seen.forwardedFor(), seen.realIp());
     }
 
     private static String direct(Object property, String fromFilter) {
@@ -73,5 +76,26 @@ final class ClientAddress {
             }
         }
         return values;
+    }
+
+    /**
+     * The client's address for an upgrade request (admission checks): the same answer as
+     * {@link #of(Session, TrustedProxies)} gives the socket, forwarded headers included.
+     */
+    static String of(HttpServletRequest request, TrustedProxies proxies) {
+        String address = request.getRemoteAddr();
+        if (address == null) {
+            return "unknown";
+        }
+        String realIp = request.getHeader("X-Real-IP");
+        return proxies.client(normal(address), java.util.Collections.list(request.getHeaders("X-Forwarded-For")), realIp);
+    }
+
+    /** One spelling per address: containers differ on brackets around IPv6 addresses. */
+    static String normal(String address) {
+        if (address.startsWith("[") && address.endsWith("]")) {
+            return address.substring(1, address.length() - 1);
+        }
+        return address;
     }
 }

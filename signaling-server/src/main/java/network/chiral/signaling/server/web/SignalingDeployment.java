@@ -5,7 +5,6 @@ import java.util.EnumSet;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
-
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
@@ -16,6 +15,8 @@ import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.auth.Identity;
+import network.chiral.signaling.server.auth.Verdict;
 import network.chiral.signaling.server.metrics.MetricsServlet;
 import network.chiral.signaling.server.metrics.SignalingMetrics;
 import network.chiral.signaling.server.peer.Signaling;
@@ -32,6 +33,8 @@ public final class SignalingDeployment {
     private static final String EVENTS = SignalingEvents.class.getName();
     /** How long sockets get to finish the closing handshake after their 1001. */
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** User property holding the socket's {@link Identity}; absent until it authenticates. */
+    static final String IDENTITY = Identity.class.getName();
 
     private SignalingDeployment() {
     }
@@ -127,13 +130,28 @@ public final class SignalingDeployment {
         }
 
         @Override
-        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            ClientAddress.remember(request, config.getUserProperties());
-        }
-
-        @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
             return endpointClass.cast(new SignalingEndpoint(signaling));
+        }
+
+        /**
+         * Records who the socket is. The credential was already checked by {@link UpgradeGate};
+         * it is checked again here because the upgrade request cannot carry the result across
+         * portably. The properties written here are this socket's own copy; so are the
+         * handshake's address headers, kept for {@link ClientAddress}.
+         */
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            ClientAddress.remember(request, config.getUserProperties());
+            if (!signaling.authenticator().enabled()) {
+                config.getUserProperties().put(IDENTITY, Identity.ANYONE);
+                return;
+            }
+            config.getUserProperties().remove(IDENTITY);
+            String credential = Credentials.from(request.getHeaders(), request.getParameterMap());
+            if (credential != null && signaling.authenticator().verify(credential) instanceof Verdict.Accepted accepted) {
+                config.getUserProperties().put(IDENTITY, Identity.of(accepted));
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.peer.Inbound;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.Signaling;
@@ -41,7 +42,9 @@ public final class SignalingEndpoint {
         int max = signaling.settings().maxMessageBytes();
         session.setMaxTextMessageBufferSize(max);
         session.setMaxBinaryMessageBufferSize(max);
-        peer = signaling.open(new SessionTransport(session), ClientAddress.of(session, signaling.settings().trustedProxies()));
+        Object identity = session.getUserProperties().get(SignalingDeployment.IDENTITY);
+        peer = signaling.open(new SessionTransport(session), ClientAddress.of(session, signaling.settings().trustedProxies()),
+                identity instanceof Identity known ? known : null);
     }
 
     @OnMessage

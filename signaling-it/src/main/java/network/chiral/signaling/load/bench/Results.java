@@ -1,0 +1,44 @@
+package network.chiral.signaling.load.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the benchmark measured for one server. Fields stay unset (NaN, null) when a phase failed. */
+final class Results {
+    /** One fixed-rate (or full-speed, {@code offered == 0}) phase. */
+    record Rate(int offered, double achieved, double p50Millis, double p99Millis, double cpuMicrosPerMessage,
+                long errors, long unanswered) {
+    }
+
+    /** The many-connections phase: that many registered while pairs keep relaying. */
+    record Many(int wanted, int opened, int failed, long relayed, long errors) {
+    }
+
+    final String name;
+    double startupMillis = Double.NaN;
+    long idleRssBytes = -1;
+    int idleWanted;
+    int idleOpened;
+    long rssBeforeIdle = -1;
+    long rssWithIdle = -1;
+    final List<Rate> rates = new ArrayList<>();
+    Rate saturation;
+    Many many;
+    final List<String> problems = new ArrayList<>();
+
+    Results(String name) {
+        this.name = name;
+    }
+
+    /** Bytes of RSS each idle registered connection added. */
+    double rssPerIdleConnection() {
+        if (idleOpened <= 0 || rssBeforeIdle < 0 || rssWithIdle < 0) {
+            return Double.NaN;
+        }
+        return (double) (rssWithIdle - rssBeforeIdle) / idleOpened;
+    }
+
+    Rate at(int offered) {
+        return rates.stream().filter(r -> r.offered() == offered).findFirst().orElse(null);
+    }
+}
