@@ -86,7 +86,7 @@ class SystemdUnitIT {
         List<String> lines = Files.readAllLines(shippedUnit());
         assertThat(lines).contains("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
                 "PrivateDevices=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-                "MemoryMax=256M", "LimitNOFILE=65536", "KillSignal=SIGTERM", "Restart=always", "RestartSec=10",
+                "MemoryMax=768M", "LimitNOFILE=65536", "KillSignal=SIGTERM", "Restart=always", "RestartSec=10",
                 "Environment=PORT=9000");
     }
 }
