@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -19,7 +18,6 @@ import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,27 +45,7 @@ class NativeTlsIT extends ProtocolSuite {
         environment.put("SIGNALING_TLS_KEY_FILE", issued.privateKey().toString());
         environment.put("SIGNALING_TLS_RELOAD_SECONDS", "1");
         server = ServerProcess.start(environment);
-        return new ServerTarget() {
-            @Override
-            public URI webSocketUri() {
-                return URI.create("wss://127.0.0.1:" + server.port() + "/");
-            }
-
-            @Override
-            public WebSocketClient webSocketClient() {
-                return SecureClients.trusting(ca);
-            }
-
-            @Override
-            public HttpClient httpClient() {
-                return ca.httpClient();
-            }
-
-            @Override
-            public void close() throws Exception {
-                server.close();
-            }
-        };
+        return new SecureTarget(URI.create("wss://127.0.0.1:" + server.port() + "/"), ca, List.of(server));
     }
 
     static Path workDirectory(String prefix) throws IOException {

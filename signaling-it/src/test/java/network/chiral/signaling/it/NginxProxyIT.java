@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -34,28 +35,7 @@ class NginxProxyIT extends ProtocolSuite {
             server.close();
             throw e;
         }
-        return new ServerTarget() {
-            @Override
-            public URI webSocketUri() {
-                return URI.create("wss://127.0.0.1:" + nginx.httpsPort() + "/");
-            }
-
-            @Override
-            public WebSocketClient webSocketClient() {
-                return SecureClients.trusting(ca);
-            }
-
-            @Override
-            public HttpClient httpClient() {
-                return ca.httpClient();
-            }
-
-            @Override
-            public void close() throws Exception {
-                nginx.close();
-                server.close();
-            }
-        };
+        return new SecureTarget(URI.create("wss://127.0.0.1:" + nginx.httpsPort() + "/"), ca, List.of(nginx, server));
     }
 
     /**
