@@ -98,7 +98,8 @@ class ClusterSizingIT {
     }
 
     private static void print(String format, Object... args) {
-        System.out.println("sizing: " + String.format(java.util.Locale.ROOT, format, args));
+        org.slf4j.LoggerFactory.getLogger(ClusterSizingIT.class)
+                .info("sizing: {}", String.format(java.util.Locale.ROOT, format, args));
     }
 
     /** Figures from Redis's INFO. */
