@@ -3,7 +3,6 @@ package network.chiral.signaling.server.web;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.EndpointConfig;
 
-import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.peer.Inbound;
 import network.chiral.signaling.server.peer.SignalingEvents;
@@ -28,11 +27,7 @@ public final class SignalDecoder implements Decoder.Text<Inbound> {
     public Inbound decode(String frame) {
         // Counted here because the endpoint only ever sees the decoded message.
         events.receivedBytes(Utf8.length(frame));
-        try {
-            return new Inbound.Decoded(codec.decode(frame));
-        } catch (MalformedMessageException e) {
-            return new Inbound.Malformed(e.getMessage());
-        }
+        return Inbound.of(codec, frame);
     }
 
     @Override

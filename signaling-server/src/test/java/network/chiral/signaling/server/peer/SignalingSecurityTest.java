@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.config.Settings;
@@ -37,13 +36,7 @@ class SignalingSecurityTest {
     }
 
     private void receive(Peer peer, String frame) {
-        Inbound inbound;
-        try {
-            inbound = new Inbound.Decoded(codec.decode(frame));
-        } catch (MalformedMessageException e) {
-            inbound = new Inbound.Malformed(e.getMessage());
-        }
-        signaling.receive(peer, inbound);
+        signaling.receive(peer, Inbound.of(codec, frame));
     }
 
     private static String last(RecordingTransport transport) {

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import network.chiral.signaling.api.MalformedMessageException;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.config.Settings;
 
@@ -32,13 +31,7 @@ class SignalingTest {
     }
 
     private void receive(Peer peer, String frame) {
-        Inbound inbound;
-        try {
-            inbound = new Inbound.Decoded(codec.decode(frame));
-        } catch (MalformedMessageException e) {
-            inbound = new Inbound.Malformed(e.getMessage());
-        }
-        signaling.receive(peer, inbound);
+        signaling.receive(peer, Inbound.of(codec, frame));
     }
 
     private static String last(RecordingTransport transport) {
