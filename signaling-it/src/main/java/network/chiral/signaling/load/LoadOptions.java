@@ -20,15 +20,16 @@ import java.util.Locale;
  * @param connectConcurrency most handshakes in progress at once
  * @param insecure    for {@code wss://}: trust any certificate (self-signed test servers)
  * @param caFile      for {@code wss://}: PEM file of the certificate authority to trust, or {@code null}
+ * @param deflate     offer the {@code permessage-deflate} extension in every handshake, as browsers do
  */
 public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Duration duration, Duration warmup,
                           int payloadBytes, int idle, int window, int connectConcurrency, boolean insecure,
-                          Path caFile) {
+                          Path caFile, boolean deflate) {
 
     /** Options with every default, for {@code url}. */
     public static LoadOptions defaults(URI url) {
         return new LoadOptions(url, Protocol.CHIRAL, 50, 0, Duration.ofSeconds(30), Duration.ZERO, 1500, 0, 8, 64,
-                false, null);
+                false, null, false);
     }
 
     public LoadOptions {
@@ -63,17 +64,17 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
 
     public LoadOptions withRate(int newRate) {
         return new LoadOptions(url, protocol, pairs, newRate, duration, warmup, payloadBytes, idle, window,
-                connectConcurrency, insecure, caFile);
+                connectConcurrency, insecure, caFile, deflate);
     }
 
     public LoadOptions withTiming(Duration newWarmup, Duration newDuration) {
         return new LoadOptions(url, protocol, pairs, rate, newDuration, newWarmup, payloadBytes, idle, window,
-                connectConcurrency, insecure, caFile);
+                connectConcurrency, insecure, caFile, deflate);
     }
 
     public LoadOptions withShape(Protocol newProtocol, int newPairs, int newIdle) {
         return new LoadOptions(url, newProtocol, newPairs, rate, duration, warmup, payloadBytes, newIdle, window,
-                connectConcurrency, insecure, caFile);
+                connectConcurrency, insecure, caFile, deflate);
     }
 
     /** The usage text. */
@@ -96,6 +97,7 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
                   --connect-concurrency N handshakes in progress at once (default 64)
                   --insecure              wss: trust any certificate
                   --ca-file PEM           wss: trust this certificate authority
+                  --permessage-deflate    offer permessage-deflate in each handshake, as browsers do
                   --help                  this text
                 """;
     }
@@ -118,6 +120,7 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
         int concurrency = 64;
         boolean insecure = false;
         Path caFile = null;
+        boolean deflate = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             String inline = null;
@@ -128,6 +131,10 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
             }
             if (flag.equals("--insecure")) {
                 insecure = true;
+                continue;
+            }
+            if (flag.equals("--permessage-deflate")) {
+                deflate = true;
                 continue;
             }
             String value = inline;
@@ -153,7 +160,7 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
             }
         }
         return new LoadOptions(url, protocol, pairs, rate, duration, warmup, payload, idle, window, concurrency,
-                insecure, caFile);
+                insecure, caFile, deflate);
     }
 
     private static URI uri(String value) {

@@ -32,6 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
@@ -57,6 +58,7 @@ public final class LoadRun implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger deflating = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final List<LoadPeer> peers = new ArrayList<>();
     private final String padding;
@@ -133,6 +135,9 @@ public final class LoadRun implements AutoCloseable {
         List<LoadPeer[]> pairs = openPairs();
         progress.printf(Locale.ROOT, "connected: %d opened, %d failed in %.1f s%n", opened.get(), failed.get(),
                 (System.nanoTime() - started) / 1e9);
+        if (options.deflate()) {
+            progress.printf(Locale.ROOT, "permessage-deflate offered, accepted on %d connections%n", deflating.get());
+        }
         Histogram total = new Histogram(3);
         Thread heartbeat = startHeartbeat();
         long warmupEnd = System.nanoTime() + options.warmup().toNanos();
@@ -354,7 +359,11 @@ public final class LoadRun implements AutoCloseable {
         CompletableFuture<Boolean> open() {
             String token = Long.toString(System.nanoTime() & 0xffffffL, 36);
             try {
-                client.connect(this, options.protocol().connectUri(options.url(), id, token))
+                ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+                if (options.deflate()) {
+                    upgrade.addExtensions("permessage-deflate");
+                }
+                client.connect(this, options.protocol().connectUri(options.url(), id, token), upgrade)
                         .whenComplete((s, failure) -> {
                             if (failure != null) {
                                 fail("connect: " + describe(failure));
@@ -400,6 +409,9 @@ public final class LoadRun implements AutoCloseable {
         @Override
         public void onWebSocketOpen(Session s) {
             this.session = s;
+            if (s.getUpgradeResponse().getExtensions().stream().anyMatch(e -> e.getName().equals("permessage-deflate"))) {
+                deflating.incrementAndGet();
+            }
             String register = options.protocol().register(id);
             if (register != null) {
                 s.sendText(register, Callback.NOOP);

@@ -72,6 +72,22 @@ class LoadToolIT {
     }
 
     @Test
+    void offersPermessageDeflateWhenAskedAndSaysWhereItWasAccepted() throws Exception {
+        // The floor relay is bare Jetty, which accepts the extension (this server declines it).
+        try (FloorRelay floor = FloorRelay.start("127.0.0.1", 0)) {
+            LoadOptions options = LoadOptions.parse("--url", "ws://127.0.0.1:" + floor.port() + "/", "--pairs", "4",
+                    "--rate", "max", "--window", "2", "--duration", "1s", "--payload", "200", "--permessage-deflate");
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+            LoadReport report = run(options, progress);
+
+            assertThat(report.errors()).isEmpty();
+            assertThat(report.relayed()).isPositive();
+            assertThat(progress.toString(StandardCharsets.UTF_8)).contains("permessage-deflate offered, accepted on 8 connections");
+        }
+    }
+
+    @Test
     void countsRefusalsByCodeAndFailedConnections() throws Exception {
         try (SignalingServer server = server()) {
             URI base = server.uri();

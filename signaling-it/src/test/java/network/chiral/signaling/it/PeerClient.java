@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -277,6 +278,11 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
         if (s != null && s.isOpen()) {
             s.close();
         }
+    }
+
+    /** The names of the extensions the server accepted in the handshake. */
+    List<String> extensions() {
+        return session.getUpgradeResponse().getExtensions().stream().map(e -> e.getName()).toList();
     }
 
     /** Drops the TCP connection without a closing handshake. */

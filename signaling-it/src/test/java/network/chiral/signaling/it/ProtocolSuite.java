@@ -197,6 +197,22 @@ abstract class ProtocolSuite {
     }
 
     @Test
+    void permessageDeflateIsDeclinedAndRelaysStillFlow() {
+        // Offered the way browsers offer it; the server must answer without the extension.
+        org.eclipse.jetty.websocket.client.ClientUpgradeRequest deflating = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
+        deflating.addExtensions("permessage-deflate; client_max_window_bits");
+        PeerClient alice = PeerClient.connect(client, target.nextWebSocketUri(), deflating);
+        peers.add(alice);
+        assertThat(alice.extensions()).isEmpty();
+        PeerClient bob = connect();
+        String b = newId();
+        alice.register(newId());
+        bob.register(b);
+        alice.send(offer(b, "v=0\r\n"));
+        assertThat(bob.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0\r\n");
+    }
+
+    @Test
     void aLargeNonAsciiSdpArrivesUnchanged() {
         PeerClient alice = connect();
         PeerClient bob = connect();

@@ -26,6 +26,8 @@ class LoadOptionsTest {
         assertThat(options.protocol()).isEqualTo(Protocol.PEERJS);
         assertThat(options.insecure()).isTrue();
         assertThat(options.caFile()).isNull();
+        assertThat(options.deflate()).isFalse();
+        assertThat(LoadOptions.parse("--url", "ws://h/", "--permessage-deflate").deflate()).isTrue();
     }
 
     @Test

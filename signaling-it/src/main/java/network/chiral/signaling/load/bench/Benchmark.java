@@ -258,7 +258,8 @@ public final class Benchmark {
     private LoadOptions base(ServerUnderTest server) {
         LoadOptions defaults = LoadOptions.defaults(server.url());
         return new LoadOptions(server.url(), server.protocol(), settings.pairs(), 0, settings.duration(),
-                settings.warmup(), settings.payload(), 0, defaults.window(), defaults.connectConcurrency(), false, null);
+                settings.warmup(), settings.payload(), 0, defaults.window(), defaults.connectConcurrency(), false, null,
+                false);
     }
 
     private List<ServerUnderTest> servers() throws IOException {

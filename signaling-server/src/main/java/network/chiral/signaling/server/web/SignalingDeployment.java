@@ -8,6 +8,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
@@ -132,6 +133,18 @@ public final class SignalingDeployment {
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
             return endpointClass.cast(new SignalingEndpoint(signaling));
+        }
+
+        /**
+         * Accepts no extension, whatever the client offers. Browsers always offer
+         * {@code permessage-deflate}, and Jetty and Tomcat accept it by default; compressing
+         * every small signaling frame (once in, once out, with a compressor per socket) costs
+         * the server more CPU than the whole relay does, to save bandwidth that a few kilobytes
+         * of SDP do not need. See docs/protocol.md.
+         */
+        @Override
+        public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+            return List.of();
         }
 
         /**
