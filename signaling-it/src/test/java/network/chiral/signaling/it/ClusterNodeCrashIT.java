@@ -132,6 +132,50 @@ class ClusterNodeCrashIT {
     }
 
     @Test
+    void aNodeSoFarBehindThatRedisDropsItsSubscriptionCostsErrorsNotSilenceAndRecovers() throws Exception {
+        // Redis's default allows a subscriber 32 MB of backlog; a small limit makes the overload quick to reach.
+        redis.configure("client-output-buffer-limit", "pubsub 64kb 0 0");
+        PeerClient alice = PeerClient.connect(client, survivor.uri());
+        String a = "alice-" + UUID.randomUUID();
+        alice.register(a);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        alice.send(ClusterIdsIT.offer(b, "before"));
+        assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
+        RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
+        Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
+
+        victim.freeze();
+        // Enough to fill the kernel's socket buffers towards the frozen node, then Redis's 64 KB.
+        int sent = 300;
+        String sdp = "x".repeat(60_000);
+        for (int i = 0; i < sent; i++) {
+            alice.send(ClusterIdsIT.offer(b, sdp));
+        }
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            codes.add(alice.next("error").getString("code"));
+        }
+        // Once the frozen node's heartbeat expires (the TTL), its peers are gone: peer-not-found.
+        assertThat(codes).hasSize(sent).contains("unavailable").isSubsetOf("unavailable", "peer-not-found");
+        alice.assertNothingPending();
+
+        victim.thaw();
+        Await.until("the victim resubscribed and relays reach its peer again", Duration.ofSeconds(15),
+                () -> alice.exchange(ClusterIdsIT.offer(b, "after")).isEmpty());
+        assertThat(victim.output()).as("Redis dropped the frozen node's subscription")
+                .anyMatch(line -> line.contains("lost the connection to Redis"));
+        String received;
+        do {
+            received = bob.next("offer").getString("sdp");
+        } while (received.equals(sdp));
+        assertThat(received).isEqualTo("after");
+        alice.close();
+        bob.close();
+    }
+
+    @Test
     void aStoppedNodeFreesItsIdsAtOnceAndAKilledOneWhenRestartedUnderItsName() throws Exception {
         // A TTL far longer than this test may wait: only the node itself can free the ids in time.
         Map<String, String> longTtl = ClusterNodes.settings(redis.url(), "victim",

@@ -106,6 +106,16 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Changes one setting of the running Redis, as an operator would with {@code redis-cli}. */
+    void configure(String parameter, String value) throws IOException, InterruptedException {
+        Process cli = new ProcessBuilder("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "CONFIG", "SET", parameter, value)
+                .redirectErrorStream(true).start();
+        String reply = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!cli.waitFor(10, TimeUnit.SECONDS) || !reply.equals("OK")) {
+            fail("redis-cli CONFIG SET " + parameter + " answered: " + reply);
+        }
+    }
+
     /** Kills Redis at once (SIGKILL): every connection to it drops and its data is gone. */
     void kill() throws InterruptedException {
         Process p = process;
