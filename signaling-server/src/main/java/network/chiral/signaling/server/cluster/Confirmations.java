@@ -3,9 +3,8 @@ package network.chiral.signaling.server.cluster;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
@@ -21,10 +20,14 @@ import network.chiral.signaling.api.Relay;
  * receiver" proves nothing. Every tick, this node sends a {@link Envelope.Probe} through the
  * same connection as its relays to each node that has relays awaiting confirmation. Redis
  * keeps one connection's messages in order, so the answer to a probe confirms every relay
- * published before it. Relays still unconfirmed after the deadline are handed back to be
- * reported undeliverable, and their node becomes suspect: relays to it are refused at once
- * until it answers a probe again. So a relay is either read by its node or answered, never
- * silently lost.
+ * published before it. When a node with relays awaiting confirmation has answered nothing
+ * for the deadline, those relays are handed back to be reported undeliverable, and the node
+ * becomes suspect: relays to it are refused at once until it answers a probe again. So a
+ * relay is either read by its node or answered, never silently lost.
+ *
+ * <p>Progress, not age, decides: a busy node whose inbox runs a second behind still answers
+ * every probe, late, and loses nothing. A pause of this node itself (a long GC) is not held
+ * against the others: after one, every node gets a full deadline again.
  *
  * <p>Thread-safe: senders record relays, the cluster thread ticks, a Redis I/O thread
  * records answers.
@@ -47,23 +50,29 @@ final class Confirmations {
     private record Entry(long seq, long sentNanos, Relay relay) {
     }
 
-    private record Sent(long covers, long sentNanos) {
-    }
-
     /** One remote node's relays awaiting confirmation. Guarded by itself. */
     private static final class Watch {
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
-        final Map<Long, Sent> probes = new HashMap<>();
+        /** Outstanding probes by id, oldest first. */
+        final TreeMap<Long, Long> covers = new TreeMap<>();
         long seq;
+        /** When the node last answered a probe. */
+        long heard = Long.MIN_VALUE;
         boolean suspect;
         boolean closed;
     }
+
+    /** Probes kept per node while it does not answer. */
+    private static final int MAX_PROBES = 64;
 
     private final long deadlineNanos;
     private final int capacity;
     private final LongSupplier clock;
     private final ConcurrentMap<String, Watch> watches = new ConcurrentHashMap<>();
     private long probeIds;
+    private long lastTick;
+    /** When this node last came out of a pause of its own. */
+    private long resumed;
 
     /**
      * @param deadline how long a relay may stay unconfirmed
@@ -74,6 +83,8 @@ final class Confirmations {
         this.deadlineNanos = deadline.toNanos();
         this.capacity = capacity;
         this.clock = clock;
+        this.lastTick = clock.getAsLong();
+        this.resumed = lastTick;
     }
 
     /** Whether a relay to {@code node} must be refused now: it is suspect, or too far behind. */
@@ -113,13 +124,15 @@ final class Confirmations {
             return false;
         }
         synchronized (watch) {
-            Sent sent = watch.probes.remove(id);
-            if (sent == null) {
+            Long covers = watch.covers.get(id);
+            if (covers == null) {
+                // Not a probe of this watch (an earlier one, for a node forgotten since).
                 return false;
             }
             // Answers come in order: probes older than this one are answered by it too.
-            watch.probes.keySet().removeIf(older -> older < id);
-            while (!watch.entries.isEmpty() && watch.entries.peekFirst().seq() <= sent.covers()) {
+            watch.covers.headMap(id, true).clear();
+            watch.heard = clock.getAsLong();
+            while (!watch.entries.isEmpty() && watch.entries.peekFirst().seq() <= covers) {
                 watch.entries.pollFirst();
             }
             boolean was = watch.suspect;
@@ -131,13 +144,18 @@ final class Confirmations {
     /** Expires what waited too long and names the probes to send. Cluster thread only. */
     Tick tick() {
         long now = clock.getAsLong();
+        if (now - lastTick > deadlineNanos / 2) {
+            // This node was paused (or starved of CPU): answers may be waiting unread.
+            resumed = now;
+        }
+        lastTick = now;
         List<Probe> probes = new ArrayList<>();
         List<Relay> expired = new ArrayList<>();
         List<String> suspected = new ArrayList<>();
         watches.forEach((node, watch) -> {
             synchronized (watch) {
                 Entry oldest = watch.entries.peekFirst();
-                if (oldest != null && now - oldest.sentNanos() > deadlineNanos) {
+                if (oldest != null && now - Math.max(Math.max(oldest.sentNanos(), watch.heard), resumed) > deadlineNanos) {
                     watch.entries.forEach(entry -> expired.add(entry.relay()));
                     watch.entries.clear();
                     if (!watch.suspect) {
@@ -145,11 +163,13 @@ final class Confirmations {
                         suspected.add(node);
                     }
                 }
-                // A probe unanswered this long will not confirm anything in time any more.
-                watch.probes.values().removeIf(sent -> now - sent.sentNanos() > deadlineNanos);
                 if (!watch.entries.isEmpty() || watch.suspect) {
                     long id = ++probeIds;
-                    watch.probes.put(id, new Sent(watch.seq, now));
+                    watch.covers.put(id, watch.seq);
+                    if (watch.covers.size() > MAX_PROBES) {
+                        // Each answer covers the probes before it, so the oldest are the least needed.
+                        watch.covers.pollFirstEntry();
+                    }
                     probes.add(new Probe(node, id));
                 }
             }
