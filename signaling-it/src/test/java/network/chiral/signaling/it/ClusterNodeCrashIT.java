@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,13 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.embedded.SignalingServer;
 
 /**
  * A node killed with SIGKILL (the real {@code java -jar} process): its peers' senders get
  * errors at once, never silence, and within the node TTL its peers are gone everywhere and
- * their ids free.
+ * their ids free. A node frozen with SIGSTOP (a partition that resets no connection) is
+ * answered for too.
  */
 class ClusterNodeCrashIT {
     private static final int TTL_SECONDS = 3;
@@ -87,6 +90,89 @@ class ClusterNodeCrashIT {
         assertThat(bobAgain.next("offer").getString("sdp")).isEqualTo("reconnected");
         alice.close();
         bobAgain.close();
+    }
+
+    @Test
+    void aFrozenNodesPeersGetAnErrorForEveryRelayNeverSilence() throws Exception {
+        PeerClient alice = PeerClient.connect(client, survivor.uri());
+        String a = "alice-" + UUID.randomUUID();
+        alice.register(a);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        alice.send(ClusterIdsIT.offer(b, "before"));
+        assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
+        RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
+        Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
+
+        // Its sockets and its Redis connections stay open, so Redis still counts its subscription.
+        victim.freeze();
+        int sent = 20;
+        for (int i = 0; i < sent; i++) {
+            alice.send(ClusterIdsIT.offer(b, "frozen-" + i));
+        }
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            codes.add(alice.next("error").getString("code"));
+        }
+        assertThat(codes).as("one answer per relay the frozen node never confirmed").hasSize(sent).containsOnly("unavailable");
+        alice.assertNothingPending();
+
+        victim.thaw();
+        Await.until("relays reach the thawed node's peer again", Duration.ofSeconds(15),
+                () -> alice.exchange(ClusterIdsIT.offer(b, "after")).isEmpty());
+        // Relays sent while it was frozen may arrive late: their senders were told they might not.
+        String sdp;
+        do {
+            sdp = bob.next("offer").getString("sdp");
+        } while (sdp.startsWith("frozen-"));
+        assertThat(sdp).isEqualTo("after");
+        alice.close();
+        bob.close();
+    }
+
+    @Test
+    void aNodeSoFarBehindThatRedisDropsItsSubscriptionCostsErrorsNotSilenceAndRecovers() throws Exception {
+        // Redis's default allows a subscriber 32 MB of backlog; a small limit makes the overload quick to reach.
+        redis.configure("client-output-buffer-limit", "pubsub 64kb 0 0");
+        PeerClient alice = PeerClient.connect(client, survivor.uri());
+        String a = "alice-" + UUID.randomUUID();
+        alice.register(a);
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        alice.send(ClusterIdsIT.offer(b, "before"));
+        assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
+        RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
+        Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
+
+        victim.freeze();
+        // Enough to fill the kernel's socket buffers towards the frozen node, then Redis's 64 KB.
+        int sent = 300;
+        String sdp = "x".repeat(60_000);
+        for (int i = 0; i < sent; i++) {
+            alice.send(ClusterIdsIT.offer(b, sdp));
+        }
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            codes.add(alice.next("error").getString("code"));
+        }
+        // Once the frozen node's heartbeat expires (the TTL), its peers are gone: peer-not-found.
+        assertThat(codes).hasSize(sent).contains("unavailable").isSubsetOf("unavailable", "peer-not-found");
+        alice.assertNothingPending();
+
+        victim.thaw();
+        Await.until("the victim resubscribed and relays reach its peer again", Duration.ofSeconds(15),
+                () -> alice.exchange(ClusterIdsIT.offer(b, "after")).isEmpty());
+        assertThat(victim.output()).as("Redis dropped the frozen node's subscription")
+                .anyMatch(line -> line.contains("lost the connection to Redis"));
+        String received;
+        do {
+            received = bob.next("offer").getString("sdp");
+        } while (received.equals(sdp));
+        assertThat(received).isEqualTo("after");
+        alice.close();
+        bob.close();
     }
 
     @Test
