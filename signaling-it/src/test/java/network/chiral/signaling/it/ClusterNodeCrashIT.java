@@ -92,11 +92,19 @@ class ClusterNodeCrashIT {
         bobAgain.close();
     }
 
-    @Test
-    void aFrozenNodesPeersGetAnErrorForEveryRelayNeverSilence() throws Exception {
+    /** Alice on the survivor, Bob on the victim. */
+    private record Pair(PeerClient alice, PeerClient bob, String bobId) implements AutoCloseable {
+        @Override
+        public void close() {
+            alice.close();
+            bob.close();
+        }
+    }
+
+    /** Connects a pair across the nodes and waits until the victim has confirmed a relay between them. */
+    private Pair pairAcrossNodes() {
         PeerClient alice = PeerClient.connect(client, survivor.uri());
-        String a = "alice-" + UUID.randomUUID();
-        alice.register(a);
+        alice.register("alice-" + UUID.randomUUID());
         PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
         String b = "bob-" + UUID.randomUUID();
         bob.register(b);
@@ -104,75 +112,58 @@ class ClusterNodeCrashIT {
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
         RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
         Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
+        return new Pair(alice, bob, b);
+    }
 
+    /**
+     * Freezes the victim, sends it {@code sent} offers carrying {@code sdp}, and returns the
+     * error codes Alice gets for them (checking she gets nothing else); then thaws the victim
+     * and waits until relays reach Bob again. Offers sent while it was frozen may reach Bob
+     * late: Alice was told they might not.
+     */
+    private List<String> relayWhileFrozen(Pair pair, int sent, String sdp) throws InterruptedException {
         // Its sockets and its Redis connections stay open, so Redis still counts its subscription.
         victim.freeze();
-        int sent = 20;
         for (int i = 0; i < sent; i++) {
-            alice.send(ClusterIdsIT.offer(b, "frozen-" + i));
+            pair.alice().send(ClusterIdsIT.offer(pair.bobId(), sdp));
         }
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < sent; i++) {
-            codes.add(alice.next("error").getString("code"));
+            codes.add(pair.alice().next("error").getString("code"));
         }
-        assertThat(codes).as("one answer per relay the frozen node never confirmed").hasSize(sent).containsOnly("unavailable");
-        alice.assertNothingPending();
+        pair.alice().assertNothingPending();
 
         victim.thaw();
         Await.until("relays reach the thawed node's peer again", Duration.ofSeconds(15),
-                () -> alice.exchange(ClusterIdsIT.offer(b, "after")).isEmpty());
-        // Relays sent while it was frozen may arrive late: their senders were told they might not.
-        String sdp;
+                () -> pair.alice().exchange(ClusterIdsIT.offer(pair.bobId(), "after")).isEmpty());
+        String received;
         do {
-            sdp = bob.next("offer").getString("sdp");
-        } while (sdp.startsWith("frozen-"));
-        assertThat(sdp).isEqualTo("after");
-        alice.close();
-        bob.close();
+            received = pair.bob().next("offer").getString("sdp");
+        } while (received.equals(sdp));
+        assertThat(received).isEqualTo("after");
+        return codes;
+    }
+
+    @Test
+    void aFrozenNodesPeersGetAnErrorForEveryRelayNeverSilence() throws Exception {
+        try (Pair pair = pairAcrossNodes()) {
+            assertThat(relayWhileFrozen(pair, 20, "frozen")).as("one answer per relay the frozen node never confirmed")
+                    .hasSize(20).containsOnly("unavailable");
+        }
     }
 
     @Test
     void aNodeSoFarBehindThatRedisDropsItsSubscriptionCostsErrorsNotSilenceAndRecovers() throws Exception {
         // Redis's default allows a subscriber 32 MB of backlog; a small limit makes the overload quick to reach.
         redis.configure("client-output-buffer-limit", "pubsub 64kb 0 0");
-        PeerClient alice = PeerClient.connect(client, survivor.uri());
-        String a = "alice-" + UUID.randomUUID();
-        alice.register(a);
-        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
-        String b = "bob-" + UUID.randomUUID();
-        bob.register(b);
-        alice.send(ClusterIdsIT.offer(b, "before"));
-        assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
-        RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
-        Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
-
-        victim.freeze();
-        // Enough to fill the kernel's socket buffers towards the frozen node, then Redis's 64 KB.
-        int sent = 300;
-        String sdp = "x".repeat(60_000);
-        for (int i = 0; i < sent; i++) {
-            alice.send(ClusterIdsIT.offer(b, sdp));
+        try (Pair pair = pairAcrossNodes()) {
+            // Enough to fill the kernel's socket buffers towards the frozen node, then Redis's 64 KB.
+            List<String> codes = relayWhileFrozen(pair, 300, "x".repeat(60_000));
+            // Once the frozen node's heartbeat expires (the TTL), its peers are gone: peer-not-found.
+            assertThat(codes).hasSize(300).contains("unavailable").isSubsetOf("unavailable", "peer-not-found");
+            assertThat(victim.output()).as("Redis dropped the frozen node's subscription")
+                    .anyMatch(line -> line.contains("lost the connection to Redis"));
         }
-        List<String> codes = new ArrayList<>();
-        for (int i = 0; i < sent; i++) {
-            codes.add(alice.next("error").getString("code"));
-        }
-        // Once the frozen node's heartbeat expires (the TTL), its peers are gone: peer-not-found.
-        assertThat(codes).hasSize(sent).contains("unavailable").isSubsetOf("unavailable", "peer-not-found");
-        alice.assertNothingPending();
-
-        victim.thaw();
-        Await.until("the victim resubscribed and relays reach its peer again", Duration.ofSeconds(15),
-                () -> alice.exchange(ClusterIdsIT.offer(b, "after")).isEmpty());
-        assertThat(victim.output()).as("Redis dropped the frozen node's subscription")
-                .anyMatch(line -> line.contains("lost the connection to Redis"));
-        String received;
-        do {
-            received = bob.next("offer").getString("sdp");
-        } while (received.equals(sdp));
-        assertThat(received).isEqualTo("after");
-        alice.close();
-        bob.close();
     }
 
     @Test
