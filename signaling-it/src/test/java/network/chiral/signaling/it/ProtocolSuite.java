@@ -209,10 +209,9 @@ abstract class ProtocolSuite {
         PeerClient alice = PeerClient.connect(client, target.nextWebSocketUri(), deflating);
         peers.add(alice);
         assertThat(alice.extensions()).isEmpty();
-        PeerClient bob = connect();
-        String b = newId();
         alice.register(newId());
-        bob.register(b);
+        String b = newId();
+        PeerClient bob = registered(b);
         alice.send(offer(b, "v=0\r\n"));
         assertThat(bob.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0\r\n");
     }
