@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,13 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.embedded.SignalingServer;
 
 /**
  * A node killed with SIGKILL (the real {@code java -jar} process): its peers' senders get
  * errors at once, never silence, and within the node TTL its peers are gone everywhere and
- * their ids free.
+ * their ids free. A node frozen with SIGSTOP (a partition that resets no connection) is
+ * answered for too.
  */
 class ClusterNodeCrashIT {
     private static final int TTL_SECONDS = 3;
@@ -87,6 +90,80 @@ class ClusterNodeCrashIT {
         assertThat(bobAgain.next("offer").getString("sdp")).isEqualTo("reconnected");
         alice.close();
         bobAgain.close();
+    }
+
+    /** Alice on the survivor, Bob on the victim. */
+    private record Pair(PeerClient alice, PeerClient bob, String bobId) implements AutoCloseable {
+        @Override
+        public void close() {
+            alice.close();
+            bob.close();
+        }
+    }
+
+    /** Connects a pair across the nodes and waits until the victim has confirmed a relay between them. */
+    private Pair pairAcrossNodes() {
+        PeerClient alice = PeerClient.connect(client, survivor.uri());
+        alice.register("alice-" + UUID.randomUUID());
+        PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        alice.send(ClusterIdsIT.offer(b, "before"));
+        assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
+        RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
+        Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
+        return new Pair(alice, bob, b);
+    }
+
+    /**
+     * Freezes the victim, sends it {@code sent} offers carrying {@code sdp}, and returns the
+     * error codes Alice gets for them (checking she gets nothing else); then thaws the victim
+     * and waits until relays reach Bob again. Offers sent while it was frozen may reach Bob
+     * late: Alice was told they might not.
+     */
+    private List<String> relayWhileFrozen(Pair pair, int sent, String sdp) throws InterruptedException {
+        // Its sockets and its Redis connections stay open, so Redis still counts its subscription.
+        victim.freeze();
+        for (int i = 0; i < sent; i++) {
+            pair.alice().send(ClusterIdsIT.offer(pair.bobId(), sdp));
+        }
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            codes.add(pair.alice().next("error").getString("code"));
+        }
+        pair.alice().assertNothingPending();
+
+        victim.thaw();
+        Await.until("relays reach the thawed node's peer again", Duration.ofSeconds(15),
+                () -> pair.alice().exchange(ClusterIdsIT.offer(pair.bobId(), "after")).isEmpty());
+        String received;
+        do {
+            received = pair.bob().next("offer").getString("sdp");
+        } while (received.equals(sdp));
+        assertThat(received).isEqualTo("after");
+        return codes;
+    }
+
+    @Test
+    void aFrozenNodesPeersGetAnErrorForEveryRelayNeverSilence() throws Exception {
+        try (Pair pair = pairAcrossNodes()) {
+            assertThat(relayWhileFrozen(pair, 20, "frozen")).as("one answer per relay the frozen node never confirmed")
+                    .hasSize(20).containsOnly("unavailable");
+        }
+    }
+
+    @Test
+    void aNodeSoFarBehindThatRedisDropsItsSubscriptionCostsErrorsNotSilenceAndRecovers() throws Exception {
+        // Redis's default allows a subscriber 32 MB of backlog; a small limit makes the overload quick to reach.
+        redis.configure("client-output-buffer-limit", "pubsub 64kb 0 0");
+        try (Pair pair = pairAcrossNodes()) {
+            // Enough to fill the kernel's socket buffers towards the frozen node, then Redis's 64 KB.
+            List<String> codes = relayWhileFrozen(pair, 300, "x".repeat(60_000));
+            // Once the frozen node's heartbeat expires (the TTL), its peers are gone: peer-not-found.
+            assertThat(codes).hasSize(300).contains("unavailable").isSubsetOf("unavailable", "peer-not-found");
+            assertThat(victim.output()).as("Redis dropped the frozen node's subscription")
+                    .anyMatch(line -> line.contains("lost the connection to Redis"));
+        }
     }
 
     @Test

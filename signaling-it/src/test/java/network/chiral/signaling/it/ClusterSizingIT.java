@@ -29,7 +29,7 @@ class ClusterSizingIT {
     @Test
     void measure() throws Exception {
         try (ClusterNodes cluster = ClusterNodes.start(2, Map.of("SIGNALING_IDLE_TIMEOUT_SECONDS", "120",
-                "SIGNALING_SEND_QUEUE_BYTES", String.valueOf(16 << 20)));
+                "SIGNALING_SEND_QUEUE_BYTES", String.valueOf(16 << 20), "SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10"));
              Stats redis = new Stats(cluster.redis().url())) {
             WebSocketClient client = new WebSocketClient();
             client.start();

@@ -78,6 +78,13 @@ abstract class ProtocolSuite {
         return peer;
     }
 
+    /** A new socket, registered as {@code id}. */
+    protected final PeerClient registered(String id) {
+        PeerClient peer = connect();
+        peer.register(id);
+        return peer;
+    }
+
     protected static String newId() {
         return "peer-" + UUID.randomUUID();
     }
@@ -171,12 +178,10 @@ abstract class ProtocolSuite {
 
     @Test
     void offerAnswerAndCandidateAreRelayedWithTheSenderStamped() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String a = newId();
         String b = newId();
-        alice.register(a);
-        bob.register(b);
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(b);
 
         alice.send("{\"type\":\"offer\",\"from\":\"mallory\",\"to\":\"" + b + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}");
         JsonObject offer = bob.next("offer");
@@ -198,11 +203,9 @@ abstract class ProtocolSuite {
 
     @Test
     void aLargeNonAsciiSdpArrivesUnchanged() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String b = newId();
-        alice.register(newId());
-        bob.register(b);
+        PeerClient alice = registered(newId());
+        PeerClient bob = registered(b);
         StringBuilder sdp = new StringBuilder("v=0\r\n");
         while (sdp.toString().getBytes(StandardCharsets.UTF_8).length < 48 * 1024) {
             sdp.append("a=fmtp:111 minptime=10;useinbandfec=1 Ünïcödé 文件 🚀 \"quoted\" \\ back\r\n");
@@ -213,11 +216,9 @@ abstract class ProtocolSuite {
 
     @Test
     void payloadsThatAreNotObjectsAreRelayedToo() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String b = newId();
-        alice.register(newId());
-        bob.register(b);
+        PeerClient alice = registered(newId());
+        PeerClient bob = registered(b);
         alice.send("{\"type\":\"candidate\",\"to\":\"" + b + "\",\"candidate\":\"candidate:0 1 UDP 1 1.2.3.4 9 typ host\"}");
         assertThat(bob.next("candidate").getString("candidate")).isEqualTo("candidate:0 1 UDP 1 1.2.3.4 9 typ host");
         alice.send("{\"type\":\"offer\",\"to\":\"" + b + "\",\"sdp\":\"v=0\"}");
@@ -239,8 +240,7 @@ abstract class ProtocolSuite {
 
     @Test
     void offersAndAnswersToUnknownIdsGetPeerNotFound() {
-        PeerClient alice = connect();
-        alice.register(newId());
+        PeerClient alice = registered(newId());
         String ghost = newId();
         alice.send(offer(ghost, "v=0"));
         assertThat(alice.nextError("peer-not-found")).isEqualTo("Peer " + ghost + " not found");
@@ -250,19 +250,16 @@ abstract class ProtocolSuite {
 
     @Test
     void candidatesToUnknownIdsAreDroppedSilently() {
-        PeerClient alice = connect();
-        alice.register(newId());
+        PeerClient alice = registered(newId());
         alice.send("{\"type\":\"candidate\",\"to\":\"" + newId() + "\",\"candidate\":{\"candidate\":\"\"}}");
         alice.assertNothingPending();
     }
 
     @Test
     void aClosedSocketsIdIsFreedAtOnce() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String a = newId();
-        alice.register(a);
-        bob.register(newId());
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(newId());
         alice.close();
         alice.awaitClose();
         Await.until("the closed socket's id is free", Duration.ofSeconds(5), () -> isGone(bob, a));
@@ -271,11 +268,9 @@ abstract class ProtocolSuite {
 
     @Test
     void anAbruptDisconnectFreesTheIdToo() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String a = newId();
-        alice.register(a);
-        bob.register(newId());
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(newId());
         alice.disconnect();
         Await.until("the dropped socket's id is free", Duration.ofSeconds(5), () -> isGone(bob, a));
     }
@@ -340,12 +335,10 @@ abstract class ProtocolSuite {
         PeerClient bystander = connect();
         String b = newId();
         bystander.register(b);
-        PeerClient big = connect();
-        big.register(newId());
+        PeerClient big = registered(newId());
         big.send(offer(b, "x".repeat(70 * 1024)));
         assertThat(big.awaitClose().code()).isEqualTo(1009);
-        PeerClient other = connect();
-        other.register(newId());
+        PeerClient other = registered(newId());
         other.send(offer(b, "v=0 after"));
         assertThat(bystander.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
     }
@@ -354,8 +347,7 @@ abstract class ProtocolSuite {
 
     @Test
     void theServerPingsAQuietSocketAndKeepsItWhileItAnswers() {
-        PeerClient quiet = connect();
-        quiet.register(newId());
+        PeerClient quiet = registered(newId());
         Await.until("two server pings answered", Duration.ofSeconds(20), () -> quiet.pingsReceived() >= 2);
         assertThat(quiet.isOpen()).isTrue();
         quiet.assertNothingPending();
@@ -379,13 +371,10 @@ abstract class ProtocolSuite {
         PeerClient stuck = connect(PeerClient.Behaviour.NOT_READING);
         String s = newId();
         stuck.send("{\"type\":\"register\",\"clientId\":\"" + s + "\"}");
-        PeerClient flooder = connect();
-        flooder.register(newId());
-        PeerClient alice = connect();
-        PeerClient bob = connect();
+        PeerClient flooder = registered(newId());
         String b = newId();
-        alice.register(newId());
-        bob.register(b);
+        PeerClient alice = registered(newId());
+        PeerClient bob = registered(b);
 
         String sdp = "x".repeat(32 * 1024);
         boolean dropped = false;

@@ -122,9 +122,37 @@ final class ServerProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /**
+     * Sends SIGSTOP: the process reads nothing any more, yet every connection it holds stays
+     * open, as for a node cut off by a network partition that resets nothing.
+     */
+    void freeze() {
+        signal("STOP");
+    }
+
+    /** Sends SIGCONT: a frozen process carries on. */
+    void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start();
+            assertThat(kill.waitFor(5, TimeUnit.SECONDS)).as("kill -%s finished", name).isTrue();
+            assertThat(kill.exitValue()).as("kill -%s exit code", name).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            // A frozen process would not act on SIGTERM.
+            signal("CONT");
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -159,6 +159,15 @@ final class TestCertificates {
         return ca;
     }
 
+    /** Writes this CA's certificate as PEM, as a client that is told to trust it reads it. */
+    Path writeAuthority(Path file) {
+        try {
+            return Files.writeString(file, pem(ca));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static KeyPair ec() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));

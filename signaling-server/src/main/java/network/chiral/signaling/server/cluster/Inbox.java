@@ -1,5 +1,7 @@
 package network.chiral.signaling.server.cluster;
 
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,14 +14,17 @@ import network.chiral.signaling.server.peer.Peer;
 
 /**
  * What arrives on a node's two channels: relays for its peers, relays coming back because
- * their receiver had left, and route notices. Runs on a Redis I/O thread, so nothing here
- * waits for anything.
+ * their receiver had left, probes and their answers, and route notices. Runs on a Redis I/O
+ * thread, so nothing here waits for anything.
  */
 final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
     /** What the inbox needs from its node. */
     interface Node {
+        /** This node's name. */
+        String id();
+
         /** The local socket holding {@code id}, or {@code null}. */
         Peer local(String id);
 
@@ -28,6 +33,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
 
         /** {@code relay}, sent by local {@code sender}, found nobody on the node it went to. */
         void notFound(Peer sender, Relay relay);
+
+        /** {@code node} answered probe {@code id}. */
+        void confirmed(String node, long id);
+
+        /** {@code node} has died or left the cluster. */
+        void gone(String node);
     }
 
     private final SignalCodec codec;
@@ -58,34 +69,50 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
             routes.forget(released.id(), released.node());
         } else if (notice instanceof RouteNotice.Gone gone) {
             routes.forgetNode(gone.node());
+            node.gone(gone.node());
         }
     }
 
     private void received(Envelope envelope) {
-        Relay relay;
+        if (envelope instanceof Envelope.Probe probe) {
+            // Everything the prober published before this probe has been handled above it.
+            node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id()));
+        } else if (envelope instanceof Envelope.Confirm confirm) {
+            node.confirmed(confirm.node(), confirm.id());
+        } else if (envelope instanceof Envelope.Forward forward) {
+            relayed(forward.frame()).ifPresent(relay -> forwarded(forward, relay));
+        } else if (envelope instanceof Envelope.Bounce bounce) {
+            relayed(bounce.frame()).ifPresent(this::bounced);
+        }
+    }
+
+    private Optional<Relay> relayed(String frame) {
         try {
-            if (!(codec.decode(envelope.frame()) instanceof Relay decoded)) {
-                return;
+            if (!(codec.decode(frame) instanceof Relay decoded)) {
+                return Optional.empty();
             }
-            relay = decoded;
+            return Optional.of(decoded);
         } catch (MalformedMessageException e) {
             LOG.warn("dropped a malformed relay from another node: {}", e.getMessage());
-            return;
+            return Optional.empty();
         }
-        if (envelope instanceof Envelope.Forward forward) {
-            Peer receiver = node.local(relay.to());
-            if (receiver != null) {
-                receiver.send(relay.message());
-            } else {
-                // It left this node after the sender looked it up: tell the sender's node.
-                node.sendBack(forward.origin(), new Envelope.Bounce(envelope.frame()));
-            }
+    }
+
+    private void forwarded(Envelope.Forward forward, Relay relay) {
+        Peer receiver = node.local(relay.to());
+        if (receiver != null) {
+            receiver.send(relay.message());
         } else {
-            routes.forget(relay.to());
-            Peer sender = node.local(relay.from());
-            if (sender != null) {
-                node.notFound(sender, relay);
-            }
+            // It left this node after the sender looked it up: tell the sender's node.
+            node.sendBack(forward.origin(), new Envelope.Bounce(forward.frame()));
+        }
+    }
+
+    private void bounced(Relay relay) {
+        routes.forget(relay.to());
+        Peer sender = node.local(relay.from());
+        if (sender != null) {
+            node.notFound(sender, relay);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -46,6 +47,8 @@ final class RedisLink implements AutoCloseable {
     private final String[] channels;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
+    /** Why the latest attempt to connect failed, so that each new reason is logged once. */
+    private String lastFailure = "";
 
     /**
      * @param settings     where Redis is and how long to wait for it
@@ -70,7 +73,9 @@ final class RedisLink implements AutoCloseable {
         uri.setTimeout(timeout);
         uri.setClientName("signaling-" + settings.nodeId());
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        settings.redisCa().ifPresent(ca -> options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(ca.toFile()).build()));
+        client.setOptions(options
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(REQUEST_QUEUE)
@@ -111,10 +116,27 @@ final class RedisLink implements AutoCloseable {
                 }
                 subscription = pubsub;
             }
+            lastFailure = "";
         } catch (RedisException e) {
-            LOG.debug("cannot connect to Redis yet: {}", e.getMessage());
+            String why = reason(e);
+            if (why.equals(lastFailure)) {
+                LOG.debug("cannot connect to Redis yet: {}", why);
+            } else {
+                // A wrong password or an untrusted certificate would otherwise only show as /ready 503.
+                LOG.warn("cannot connect to Redis: {}", why);
+                lastFailure = why;
+            }
         }
         return open();
+    }
+
+    /** The innermost cause's message: "WRONGPASS ...", a certificate path error, "Connection refused". */
+    private static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Whether both connections are up right now. */

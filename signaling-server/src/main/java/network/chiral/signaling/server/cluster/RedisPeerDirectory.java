@@ -35,11 +35,10 @@ import network.chiral.signaling.server.peer.PeerDirectory;
  * between nodes travel through each node's inbox channel.
  *
  * <ul>
- *   <li>A relay to a peer of this node never touches Redis. One to a peer on a node whose
- *       route is cached is a single PUBLISH; otherwise one script finds the node and publishes
- *       in the same round trip. Either way the sender's thread waits for that one reply, so
- *       each sender's relays leave in order and a node that is gone (nobody subscribed to its
- *       inbox) is reported to the sender at once.</li>
+ *   <li>A relay to a peer of this node never touches Redis; one to another node's peer takes
+ *       one Redis round trip ({@link Forwarding}) and is watched until that node confirms
+ *       reading it, so a node that froze or was cut off without a connection reset loses
+ *       nothing silently: its relays are answered {@link Delivery#UNAVAILABLE}.</li>
  *   <li>Claims are one atomic script: ids are unique across the cluster even when two nodes
  *       race for one.</li>
  *   <li>Every third of the node TTL the node renews its heartbeat and sweeps dead nodes. If
@@ -55,10 +54,11 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPeerDirectory.class);
     private static final int BATCH = 500;
     private static final int ROUTE_CACHE_CAPACITY = 100_000;
+    /** Relays to one node that may await its confirmation; beyond that, relays to it are refused. */
+    private static final int UNCONFIRMED_CAPACITY = 20_000;
     private static final java.time.Duration FIRST_BEAT_WAIT = java.time.Duration.ofSeconds(10);
 
     private final ClusterSettings settings;
-    private final SignalCodec codec;
     private final String nodeId;
     /** Tells this process apart from an earlier one with the same node id. */
     private final String token = UUID.randomUUID().toString();
@@ -66,7 +66,10 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     private final RouteCache routes = new RouteCache(ROUTE_CACHE_CAPACITY);
     private final AtomicBoolean announceNeeded = new AtomicBoolean(true);
     private final ScheduledExecutorService heartbeat;
+    /** Probes and expiries run apart from the heartbeat, which may wait on Redis. */
+    private final ScheduledExecutorService confirmer;
     private final RedisLink link;
+    private final Forwarding forwarding;
     private volatile boolean healthy;
     private volatile boolean beatenOnce;
     private volatile boolean closing;
@@ -74,14 +77,15 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
 
     private RedisPeerDirectory(ClusterSettings settings, SignalCodec codec) {
         this.settings = settings;
-        this.codec = codec;
         this.nodeId = settings.nodeId();
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "signaling-cluster");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "signaling-cluster"));
+        this.confirmer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "signaling-cluster-confirm"));
         Inbox inbox = new Inbox(codec, routes, new Inbox.Node() {
+            @Override
+            public String id() {
+                return nodeId;
+            }
+
             @Override
             public Peer local(String id) {
                 return locals.get(id);
@@ -96,8 +100,20 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             public void notFound(Peer sender, Relay relay) {
                 undelivered.undelivered(sender, relay, Delivery.NOT_FOUND);
             }
+
+            @Override
+            public void confirmed(String node, long id) {
+                forwarding.confirmed(node, id);
+            }
+
+            @Override
+            public void gone(String node) {
+                unreachable(forwarding.forget(node));
+            }
         });
         this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
+        this.forwarding = new Forwarding(nodeId, codec, link, routes,
+                new Confirmations(settings.commandTimeout(), UNCONFIRMED_CAPACITY, System::nanoTime));
     }
 
     /**
@@ -116,6 +132,8 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             LOG.warn("first heartbeat did not finish: {}", e.toString());
         }
         directory.heartbeat.scheduleWithFixedDelay(directory::beat, every, every, TimeUnit.MILLISECONDS);
+        long tick = settings.commandTimeout().toMillis() / 5;
+        directory.confirmer.scheduleWithFixedDelay(directory::confirm, tick, tick, TimeUnit.MILLISECONDS);
         LOG.atInfo().addKeyValue("nodeId", settings.nodeId()).addKeyValue("redis", settings.redisAddress())
                 .addKeyValue("nodeTtlSeconds", settings.nodeTtl().toSeconds())
                 .addKeyValue("available", directory.available())
@@ -207,31 +225,8 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
         if (!available()) {
             return Delivery.UNAVAILABLE;
         }
-        String envelope = new Envelope.Forward(nodeId, codec.encode(message)).encode();
-        try {
-            String node = routes.node(to);
-            if (node != null) {
-                if (link.sync().publish(ClusterScripts.inbox(node), envelope) > 0) {
-                    return Delivery.FORWARDED;
-                }
-                // Nobody listens on that node's inbox: it died or lost Redis.
-                routes.forgetNode(node);
-                return Delivery.UNAVAILABLE;
-            }
-            List<Object> routed = ClusterScripts.ROUTE.run(link.sync(), nodeId, to, envelope);
-            String owner = (String) routed.get(0);
-            if (owner.isEmpty()) {
-                return Delivery.NOT_FOUND;
-            }
-            if ((Long) routed.get(1) > 0) {
-                routes.learn(to, owner);
-                return Delivery.FORWARDED;
-            }
-            return Delivery.UNAVAILABLE;
-        } catch (RedisException e) {
-            failed(e, false);
-            return Delivery.UNAVAILABLE;
-        }
+        // Only relays are ever delivered: Signaling stamps them and hands them here.
+        return forwarding.forward((Relay) message);
     }
 
     @Override
@@ -264,6 +259,11 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
         return locals.size();
     }
 
+    /** Relays forwarded to other nodes that have not yet confirmed reading them. */
+    public int unconfirmed() {
+        return forwarding.unconfirmed();
+    }
+
     /** Ids registered on this node. */
     public int localSize() {
         return locals.size();
@@ -280,7 +280,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
                     String.valueOf(settings.nodeTtl().toMillis()));
             String previous = (String) beat.get(0);
             for (Object gone : (List<?>) beat.get(1)) {
-                routes.forgetNode((String) gone);
+                unreachable(forwarding.forget((String) gone));
                 LOG.atInfo().addKeyValue("nodeId", gone).log("cluster node gone; its peers are freed");
             }
             if (!token.equals(previous)) {
@@ -313,6 +313,31 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
             unhealthy("cluster heartbeat failed", e);
             LOG.warn("unexpected heartbeat failure", e);
         }
+    }
+
+    /** Probes the nodes that owe confirmations and answers relays that waited too long. */
+    private void confirm() {
+        try {
+            unreachable(forwarding.tick());
+        } catch (RuntimeException e) {
+            LOG.debug("confirmation tick failed: {}", e.toString());
+        }
+    }
+
+    /** Tells the senders of these relays, if still here, that they may not have arrived. */
+    private void unreachable(List<Relay> relays) {
+        for (Relay relay : relays) {
+            Peer sender = locals.get(relay.from());
+            if (sender != null) {
+                undelivered.undelivered(sender, relay, Delivery.UNAVAILABLE);
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
@@ -400,6 +425,7 @@ public final class RedisPeerDirectory implements PeerDirectory, AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        confirmer.shutdownNow();
         heartbeat.shutdownNow();
         try {
             heartbeat.awaitTermination(settings.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);

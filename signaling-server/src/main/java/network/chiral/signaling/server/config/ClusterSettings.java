@@ -2,6 +2,8 @@ package network.chiral.signaling.server.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,8 +15,10 @@ import java.util.regex.Pattern;
  * @param redisUrl {@code redis://} or {@code rediss://} URL, possibly with a password: never log it
  * @param nodeId   this node's name, unique in the cluster
  * @param nodeTtl  how long a node may stay silent before the others treat it as dead
+ * @param redisCa  PEM certificate authorities to trust for a {@code rediss://} Redis; empty
+ *                 for the JVM's trust store
  */
-public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl) {
+public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl, Optional<Path> redisCa) {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** Reads the cluster settings; empty when {@code SIGNALING_CLUSTER_REDIS_URL} is unset. */
@@ -25,15 +29,32 @@ public record ClusterSettings(String redisUrl, String nodeId, Duration nodeTtl) 
             throw new InvalidSettingException(Setting.NODE_ID, nodeId, "1 to 64 letters, digits, '.', '_' or '-'");
         }
         Duration ttl = Duration.ofSeconds(read.integer(Setting.CLUSTER_NODE_TTL_SECONDS, 1, 3_600));
+        String caFile = read.text(Setting.CLUSTER_REDIS_CA_FILE);
         if (url.isEmpty()) {
             return Optional.empty();
         }
         checkUrl(url);
+        Optional<Path> ca = readCa(caFile, url);
         if (nodeId.isEmpty()) {
             nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
             read.record(Setting.NODE_ID, nodeId);
         }
-        return Optional.of(new ClusterSettings(url, nodeId, ttl));
+        return Optional.of(new ClusterSettings(url, nodeId, ttl, ca));
+    }
+
+    private static Optional<Path> readCa(String file, String url) {
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!url.startsWith("rediss://")) {
+            throw new InvalidSettingException(Setting.CLUSTER_REDIS_CA_FILE, file,
+                    "only applies to a rediss:// (TLS) SIGNALING_CLUSTER_REDIS_URL");
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new InvalidSettingException(Setting.CLUSTER_REDIS_CA_FILE, file, "not a readable file");
+        }
+        return Optional.of(path);
     }
 
     /** The value is a secret (it may hold a password), so the error never repeats it. */

@@ -25,6 +25,8 @@ public enum Setting {
             "On SIGTERM or undeploy: seconds open sockets may stay before they are closed with 1001."),
     CLUSTER_REDIS_URL("SIGNALING_CLUSTER_REDIS_URL", "",
             "Cluster mode: redis:// or rediss:// URL (password included) of the Redis all nodes share.", true),
+    CLUSTER_REDIS_CA_FILE("SIGNALING_CLUSTER_REDIS_CA_FILE", "",
+            "Cluster mode over rediss://: PEM certificate authorities to trust for Redis (Memorystore's server CA); the JVM's trust store when unset."),
     NODE_ID("SIGNALING_NODE_ID", "",
             "This node's name in the cluster (letters, digits, '.', '_', '-'); generated when unset."),
     CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",

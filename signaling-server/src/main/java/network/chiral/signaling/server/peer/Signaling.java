@@ -4,10 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -44,15 +40,9 @@ public final class Signaling implements AutoCloseable {
     private final SignalCodec codec;
     private final PeerDirectory directory;
     private final LongSupplier clock;
-    private final Set<Peer> connected = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService liveness;
-    private final long idleNanos;
-    private final long pingAfterNanos;
-    private volatile boolean accepting = true;
-    private final Object drained = new Object();
+    private final Connections connections;
     private final SignalingEvents events;
     private final Readiness readiness = new Readiness();
-    private volatile boolean drainCut;
     private final Authenticator authenticator;
     private final Admission admission;
     private final IceServers iceServers;
@@ -83,7 +73,6 @@ public final class Signaling implements AutoCloseable {
     Signaling(Settings settings, SignalCodec codec, PeerDirectory directory, LongSupplier clock,
               SignalingEvents events) {
         this.events = events;
-        readiness.require("accepting", () -> accepting);
         this.settings = settings;
         this.codec = codec;
         this.directory = directory;
@@ -91,21 +80,9 @@ public final class Signaling implements AutoCloseable {
         this.authenticator = new Authenticator(settings.security().auth());
         this.admission = new Admission(settings.security().admission());
         this.iceServers = new IceServers(settings.security().turn(), java.time.Clock.systemUTC());
-        this.idleNanos = settings.idleTimeout().toNanos();
-        this.pingAfterNanos = sweepInterval(settings.idleTimeout()).toNanos();
-        this.liveness = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "signaling-liveness");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = sweepInterval(settings.idleTimeout()).toMillis();
-        liveness.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        this.connections = new Connections(settings.idleTimeout(), clock, admission::sweep);
+        readiness.require("accepting", connections::accepting);
         directory.whenUndelivered(this::undelivered);
-    }
-
-    /** How often silent sockets are pinged and idle ones closed: a quarter of the timeout. */
-    static Duration sweepInterval(Duration idleTimeout) {
-        return idleTimeout.dividedBy(4);
     }
 
     /** The codec every socket of this server uses. */
@@ -120,7 +97,7 @@ public final class Signaling implements AutoCloseable {
 
     /** Open sockets. */
     public int connections() {
-        return connected.size();
+        return connections.size();
     }
 
     /** Registered ids. */
@@ -138,7 +115,7 @@ public final class Signaling implements AutoCloseable {
 
     /** Whether new sockets are welcome (false once shutdown has begun). */
     public boolean accepting() {
-        return accepting;
+        return connections.accepting();
     }
 
     /** What {@code /ready} answers from; other parts add the conditions they depend on. */
@@ -193,11 +170,11 @@ public final class Signaling implements AutoCloseable {
         Peer peer = new Peer(transport, codec, remoteAddress, settings.sendQueueBytes(), clock.getAsLong(),
                 () -> overflowed(self[0]), events, clock, granted, new Allowance(settings.security().rate(), clock));
         self[0] = peer;
-        connected.add(peer);
+        connections.add(peer);
         events.opened();
         LOG.atInfo().addKeyValue("remote", remoteAddress).log("connection opened");
         Optional<AdmissionRefusal> over = admission.opened(remoteAddress);
-        if (!accepting) {
+        if (!connections.accepting()) {
             peer.close(CloseCodes.GOING_AWAY, "server shutting down");
         } else if (over.isPresent()) {
             // Two upgrades raced past the check at the upgrade; the cap holds all the same.
@@ -265,14 +242,9 @@ public final class Signaling implements AutoCloseable {
         if (!peer.markClosed()) {
             return;
         }
-        connected.remove(peer);
+        connections.remove(peer);
         admission.closed(peer.remoteAddress());
         events.closed(code);
-        if (!accepting) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
-        }
         String id = peer.id();
         if (id != null) {
             directory.release(id, peer);
@@ -441,26 +413,12 @@ public final class Signaling implements AutoCloseable {
 
     /** Pings sockets that have been quiet for a while and closes those silent too long. */
     void sweep() {
-        admission.sweep();
-        long now = clock.getAsLong();
-        for (Peer peer : connected) {
-            long silent = now - peer.lastHeardNanos();
-            if (silent >= idleNanos) {
-                LOG.atInfo().addKeyValue("clientId", peer.id()).addKeyValue("remote", peer.remoteAddress())
-                        .log("closing an idle socket");
-                peer.close(CloseCodes.GOING_AWAY, "idle timeout");
-            } else if (silent >= pingAfterNanos) {
-                peer.ping();
-            }
-        }
+        connections.sweep();
     }
 
     /** Stops taking new sockets and closes every open one with 1001. */
     public void shutdown() {
-        accepting = false;
-        for (Peer peer : connected) {
-            peer.close(CloseCodes.GOING_AWAY, "server shutting down");
-        }
+        connections.shutdown();
     }
 
     /**
@@ -474,40 +432,12 @@ public final class Signaling implements AutoCloseable {
      * @return whether every socket closed in time
      */
     public boolean drain(Duration drainTime, Duration closeGrace) {
-        accepting = false;
-        int open = connected.size();
-        LOG.atInfo().addKeyValue("connections", open).addKeyValue("drainSeconds", drainTime.toSeconds())
-                .log("draining: not ready, refusing new sockets");
-        long deadline = System.nanoTime() + drainTime.toNanos();
-        synchronized (drained) {
-            while (!connected.isEmpty() && !drainCut) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(drained, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        int remaining = connected.size();
-        shutdown();
-        boolean clean = awaitDisconnected(closeGrace);
-        LOG.atInfo().addKeyValue("leftOnTheirOwn", Math.max(0, open - remaining))
-                .addKeyValue("closedWith1001", remaining).addKeyValue("clean", clean)
-                .log("drained");
-        return clean;
+        return connections.drain(drainTime, closeGrace);
     }
 
     /** Ends a {@link #drain}'s wait now: the remaining sockets get their 1001 at once. */
     public void cutDrain() {
-        drainCut = true;
-        synchronized (drained) {
-            drained.notifyAll();
-        }
+        connections.cutDrain();
     }
 
     /**
@@ -516,27 +446,11 @@ public final class Signaling implements AutoCloseable {
      * @return whether every socket closed in time
      */
     public boolean awaitDisconnected(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (drained) {
-            while (!connected.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(drained, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return connections.awaitDisconnected(timeout);
     }
 
     @Override
     public void close() {
-        shutdown();
-        liveness.shutdownNow();
+        connections.close();
     }
 }

@@ -13,6 +13,10 @@ class ClusterMessagesTest {
         assertThat(Envelope.decode(forward.encode())).contains(forward);
         Envelope bounce = new Envelope.Bounce("{\"type\":\"candidate\"}\nwith a newline");
         assertThat(Envelope.decode(bounce.encode())).contains(bounce);
+        Envelope probe = new Envelope.Probe("node-1", 42);
+        assertThat(Envelope.decode(probe.encode())).contains(probe);
+        Envelope confirm = new Envelope.Confirm("node-2", 123_456_789_012L);
+        assertThat(Envelope.decode(confirm.encode())).contains(confirm);
     }
 
     @Test
@@ -20,6 +24,10 @@ class ClusterMessagesTest {
         assertThat(Envelope.decode("no header")).isEmpty();
         assertThat(Envelope.decode("teleport x\n{}")).isEmpty();
         assertThat(Envelope.decode("relay \n{}")).isEmpty();
+        assertThat(Envelope.decode("probe node-1\n")).isEmpty();
+        assertThat(Envelope.decode("probe node-1 -3\n")).isEmpty();
+        assertThat(Envelope.decode("confirm  7\n")).isEmpty();
+        assertThat(Envelope.decode("confirm node-1 99999999999999999999\n")).isEmpty();
     }
 
     @Test

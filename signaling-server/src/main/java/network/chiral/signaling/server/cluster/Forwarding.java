@@ -1,0 +1,116 @@
+package network.chiral.signaling.server.cluster;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lettuce.core.RedisException;
+
+import network.chiral.signaling.api.Relay;
+import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.peer.PeerDirectory.Delivery;
+
+/**
+ * How relays reach peers on other nodes. With a cached route a relay is one PUBLISH to its
+ * node's inbox; otherwise one script finds the node and publishes in the same round trip.
+ * The sender's thread waits for that one reply, so each sender's relays leave in order and a
+ * node nobody listens for any more is reported at once. After that, every relay is watched
+ * until its node confirms reading it ({@link Confirmations}).
+ */
+final class Forwarding {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+
+    private final String nodeId;
+    private final SignalCodec codec;
+    private final RedisLink link;
+    private final RouteCache routes;
+    private final Confirmations confirmations;
+
+    Forwarding(String nodeId, SignalCodec codec, RedisLink link, RouteCache routes, Confirmations confirmations) {
+        this.nodeId = nodeId;
+        this.codec = codec;
+        this.link = link;
+        this.routes = routes;
+        this.confirmations = confirmations;
+    }
+
+    /** Sends {@code relay} (already stamped) to the node holding {@code relay.to()}. */
+    Delivery forward(Relay relay) {
+        String to = relay.to();
+        String envelope = new Envelope.Forward(nodeId, codec.encode(relay.message())).encode();
+        try {
+            String node = routes.node(to);
+            if (node != null) {
+                if (confirmations.refuses(node)) {
+                    return Delivery.UNAVAILABLE;
+                }
+                if (link.sync().publish(ClusterScripts.inbox(node), envelope) > 0) {
+                    confirmations.forwarded(node, relay);
+                    return Delivery.FORWARDED;
+                }
+                // Nobody listens on that node's inbox: it died or lost Redis.
+                routes.forgetNode(node);
+                return Delivery.UNAVAILABLE;
+            }
+            List<Object> routed = ClusterScripts.ROUTE.run(link.sync(), nodeId, to, envelope);
+            String owner = (String) routed.get(0);
+            if (owner.isEmpty()) {
+                return Delivery.NOT_FOUND;
+            }
+            if ((Long) routed.get(1) == 0) {
+                return Delivery.UNAVAILABLE;
+            }
+            if (confirmations.refuses(owner)) {
+                // Published already, but its node has not been reading: it may never arrive.
+                return Delivery.UNAVAILABLE;
+            }
+            confirmations.forwarded(owner, relay);
+            routes.learn(to, owner);
+            return Delivery.FORWARDED;
+        } catch (RedisException e) {
+            // Whether Redis as a whole is away is for the connection and the heartbeat to say.
+            LOG.atDebug().addKeyValue("cause", e.toString()).log("a relay to another node failed");
+            return Delivery.UNAVAILABLE;
+        }
+    }
+
+    /**
+     * Probes the nodes that owe confirmations. Cluster thread only.
+     *
+     * @return relays that waited too long: their senders must hear they may not have arrived
+     */
+    List<Relay> tick() {
+        Confirmations.Tick tick = confirmations.tick();
+        for (String node : tick.suspected()) {
+            routes.forgetNode(node);
+            LOG.atWarn().addKeyValue("nodeId", node).addKeyValue("unconfirmed", tick.expired().size())
+                    .log("cluster node does not confirm relays; they are answered 'unavailable' until it does");
+        }
+        for (Confirmations.Probe probe : tick.probes()) {
+            if (link.open()) {
+                // Not waited for: an answer that never comes is what the next ticks look for.
+                link.async().publish(ClusterScripts.inbox(probe.node()), new Envelope.Probe(nodeId, probe.id()).encode());
+            }
+        }
+        return tick.expired();
+    }
+
+    /** {@code node} answered probe {@code id}. Redis I/O thread: never blocks. */
+    void confirmed(String node, long id) {
+        if (confirmations.confirmed(node, id)) {
+            LOG.atInfo().addKeyValue("nodeId", node).log("cluster node answers again");
+        }
+    }
+
+    /** {@code node} has left the cluster; returns its relays that it never confirmed. */
+    List<Relay> forget(String node) {
+        routes.forgetNode(node);
+        return confirmations.forget(node);
+    }
+
+    /** Relays awaiting confirmation. */
+    int unconfirmed() {
+        return confirmations.pending();
+    }
+}

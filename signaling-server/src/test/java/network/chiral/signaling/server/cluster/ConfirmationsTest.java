@@ -1,0 +1,155 @@
+package network.chiral.signaling.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.json.Json;
+
+import org.junit.jupiter.api.Test;
+
+import network.chiral.signaling.api.Offer;
+import network.chiral.signaling.api.Relay;
+
+/** Relays to other nodes are either confirmed by an answered probe or handed back in time. */
+class ConfirmationsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(2);
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final Confirmations confirmations = new Confirmations(DEADLINE, 3, now::get);
+
+    private static Relay offer(String to) {
+        return new Offer("alice", to, Json.createValue("sdp"));
+    }
+
+    /** Ticks as the node does, every fifth of the deadline, for {@code time}; returns the last tick. */
+    private Confirmations.Tick tickFor(Duration time, List<Relay> expired, List<String> suspected) {
+        Duration step = DEADLINE.dividedBy(5);
+        Confirmations.Tick tick = confirmations.tick();
+        for (long waited = 0; waited < time.toNanos(); waited += step.toNanos()) {
+            now.addAndGet(step.toNanos());
+            tick = confirmations.tick();
+            expired.addAll(tick.expired());
+            suspected.addAll(tick.suspected());
+        }
+        return tick;
+    }
+
+    @Test
+    void anAnsweredProbeConfirmsWhatWasPublishedBeforeItButNotAfter() {
+        confirmations.forwarded("node-b", offer("b1"));
+        Confirmations.Tick first = confirmations.tick();
+        assertThat(first.probes()).singleElement().satisfies(p -> assertThat(p.node()).isEqualTo("node-b"));
+        confirmations.forwarded("node-b", offer("b2"));
+
+        confirmations.confirmed("node-b", first.probes().get(0).id());
+        assertThat(confirmations.pending()).isEqualTo(1);
+
+        List<Relay> expired = new ArrayList<>();
+        List<String> suspected = new ArrayList<>();
+        tickFor(DEADLINE.multipliedBy(2), expired, suspected);
+        assertThat(expired).extracting(Relay::to).containsExactly("b2");
+        assertThat(suspected).containsExactly("node-b");
+    }
+
+    @Test
+    void aNodeThatNeverAnswersHasItsRelaysHandedBackAndIsRefusedUntilItAnswers() {
+        confirmations.forwarded("node-b", offer("b1"));
+        confirmations.forwarded("node-b", offer("b2"));
+        List<Relay> expired = new ArrayList<>();
+        List<String> suspected = new ArrayList<>();
+        tickFor(DEADLINE.dividedBy(2), expired, suspected);
+        assertThat(expired).as("not yet due").isEmpty();
+        assertThat(confirmations.refuses("node-b")).isFalse();
+
+        tickFor(DEADLINE, expired, suspected);
+        assertThat(expired).extracting(Relay::to).containsExactly("b1", "b2");
+        assertThat(suspected).as("reported once").containsExactly("node-b");
+        assertThat(confirmations.refuses("node-b")).isTrue();
+        assertThat(confirmations.pending()).isZero();
+
+        // A suspect node is still probed, and answering clears it.
+        Confirmations.Tick next = confirmations.tick();
+        assertThat(next.probes()).hasSize(1);
+        assertThat(confirmations.confirmed("node-b", next.probes().get(0).id())).isTrue();
+        assertThat(confirmations.refuses("node-b")).isFalse();
+    }
+
+    @Test
+    void aBusyNodeThatAnswersLateButKeepsAnsweringLosesNothing() {
+        List<Relay> expired = new ArrayList<>();
+        List<String> suspected = new ArrayList<>();
+        List<Long> unanswered = new ArrayList<>();
+        Duration lag = DEADLINE.multipliedBy(3).dividedBy(2);
+        for (int step = 0; step < 40; step++) {
+            confirmations.forwarded("node-b", offer("b" + step));
+            Confirmations.Tick tick = tickFor(Duration.ZERO, expired, suspected);
+            now.addAndGet(DEADLINE.dividedBy(5).toNanos());
+            tick.probes().forEach(p -> unanswered.add(p.id()));
+            // Each probe is answered one and a half deadlines after it was sent.
+            int late = (int) (lag.toNanos() / DEADLINE.dividedBy(5).toNanos());
+            if (unanswered.size() > late) {
+                confirmations.confirmed("node-b", unanswered.remove(0));
+            }
+        }
+        assertThat(expired).isEmpty();
+        assertThat(suspected).isEmpty();
+        assertThat(confirmations.pending()).isLessThanOrEqualTo(9);
+    }
+
+    @Test
+    void aPauseOfThisNodeIsNotHeldAgainstTheOthers() {
+        confirmations.forwarded("node-b", offer("b1"));
+        Confirmations.Tick before = confirmations.tick();
+        now.addAndGet(DEADLINE.multipliedBy(3).toNanos());
+        Confirmations.Tick after = confirmations.tick();
+        assertThat(after.expired()).as("the answer may be waiting unread").isEmpty();
+        confirmations.confirmed("node-b", before.probes().get(0).id());
+        assertThat(confirmations.pending()).isZero();
+    }
+
+    @Test
+    void aLateAnswerToAnOldProbeStillConfirmsWhatItCovers() {
+        confirmations.forwarded("node-b", offer("b1"));
+        long id = confirmations.tick().probes().get(0).id();
+        List<Relay> expired = new ArrayList<>();
+        tickFor(DEADLINE.multipliedBy(2), expired, new ArrayList<>());
+        assertThat(expired).extracting(Relay::to).containsExactly("b1");
+        confirmations.forwarded("node-b", offer("b2"));
+
+        assertThat(confirmations.confirmed("node-b", id)).as("it was suspect").isTrue();
+        assertThat(confirmations.pending()).as("b2 came after that probe").isEqualTo(1);
+    }
+
+    @Test
+    void aNodeTooFarBehindIsRefusedBeforeAnythingMoreIsPublished() {
+        for (int i = 0; i < 3; i++) {
+            confirmations.forwarded("node-b", offer("b" + i));
+        }
+        assertThat(confirmations.refuses("node-b")).isTrue();
+        assertThat(confirmations.refuses("node-c")).isFalse();
+    }
+
+    @Test
+    void nodesWithNothingToConfirmAreNotProbed() {
+        assertThat(confirmations.tick().probes()).isEmpty();
+        confirmations.forwarded("node-b", offer("b1"));
+        long id = confirmations.tick().probes().get(0).id();
+        confirmations.confirmed("node-b", id);
+        assertThat(confirmations.tick().probes()).isEmpty();
+    }
+
+    @Test
+    void aNodeGoneFromTheClusterHandsBackItsUnconfirmedRelaysAndIsForgotten() {
+        confirmations.forwarded("node-b", offer("b1"));
+        confirmations.forwarded("node-c", offer("c1"));
+        assertThat(confirmations.forget("node-b")).extracting(Relay::to).containsExactly("b1");
+        assertThat(confirmations.forget("node-b")).isEmpty();
+        assertThat(confirmations.pending()).isEqualTo(1);
+        confirmations.forwarded("node-b", offer("b2"));
+        assertThat(confirmations.pending()).as("a node of that name that comes back is watched afresh").isEqualTo(2);
+    }
+}
