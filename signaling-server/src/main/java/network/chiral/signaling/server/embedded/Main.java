@@ -100,7 +100,7 @@ public final class Main {
         root.setLevel(Level.toLevel(level, Level.INFO));
     }
 
-    /** Replaces the text configuration (logback.xml) with the JSON one. */
+    /** Replaces the text configuration ({@link ConsoleLogging}) with the JSON one. */
     private static void useJsonLogs() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         URL json = Main.class.getResource("/logback-json.xml");

@@ -52,9 +52,13 @@ final class ClientAddress {
                 realIp.isEmpty() ? null : realIp.get(0)));
     }
 
-    /** The client's address for logs: the direct peer's, or the forwarded one behind a trusted proxy. */
+    /**
+     * The client's address for logs: the direct peer's, or the forwarded one behind a trusted
+     * proxy. Called once, when the socket opens: the handshake's headers are dropped from the
+     * session here, so that an idle socket does not keep them.
+     */
     static String of(Session session, TrustedProxies proxies) {
-        Object handshake = session.getUserProperties().get(HANDSHAKE);
+        Object handshake = session.getUserProperties().remove(HANDSHAKE);
         Handshake seen = handshake instanceof Handshake h ? h : new Handshake(null, List.of(), null);
         String direct = direct(session.getUserProperties().get(REMOTE_ADDRESS), seen.direct());
         return proxies.client(normal(direct), seen.forwardedFor(), seen.realIp());

@@ -42,7 +42,8 @@ public final class SignalingEndpoint {
         int max = signaling.settings().maxMessageBytes();
         session.setMaxTextMessageBufferSize(max);
         session.setMaxBinaryMessageBufferSize(max);
-        Object identity = session.getUserProperties().get(SignalingDeployment.IDENTITY);
+        // Read once: the peer keeps it, the session need not.
+        Object identity = session.getUserProperties().remove(SignalingDeployment.IDENTITY);
         peer = signaling.open(new SessionTransport(session), ClientAddress.of(session, signaling.settings().trustedProxies()),
                 identity instanceof Identity known ? known : null);
     }

@@ -2,10 +2,6 @@ package network.chiral.signaling.server.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +11,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
 
-/** The console pattern of logback.xml masks credentials in any logger's message. */
+/** The console pattern ({@link ConsoleLogging}) masks credentials in any logger's message. */
 class LogRedactionTest {
 
     private static String format(String message) throws Exception {
-        String pattern;
-        try (InputStream xml = LogRedactionTest.class.getResourceAsStream("/logback.xml")) {
-            pattern = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml)
-                    .getElementsByTagName("pattern").item(0).getTextContent();
-        }
+        String pattern = ConsoleLogging.PATTERN;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);
