@@ -7,6 +7,11 @@ import org.slf4j.LoggerFactory;
 
 import io.lettuce.core.RedisException;
 
+import jakarta.json.JsonValue;
+
+import network.chiral.signaling.api.Answer;
+import network.chiral.signaling.api.Candidate;
+import network.chiral.signaling.api.Offer;
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.peer.PeerDirectory.Delivery;
@@ -46,7 +51,7 @@ final class Forwarding {
                     return Delivery.UNAVAILABLE;
                 }
                 if (link.sync().publish(ClusterScripts.inbox(node), envelope) > 0) {
-                    confirmations.forwarded(node, relay);
+                    confirmations.forwarded(node, withoutPayload(relay));
                     return Delivery.FORWARDED;
                 }
                 // Nobody listens on that node's inbox: it died or lost Redis.
@@ -65,7 +70,7 @@ final class Forwarding {
                 // Published already, but its node has not been reading: it may never arrive.
                 return Delivery.UNAVAILABLE;
             }
-            confirmations.forwarded(owner, relay);
+            confirmations.forwarded(owner, withoutPayload(relay));
             routes.learn(to, owner);
             return Delivery.FORWARDED;
         } catch (RedisException e) {
@@ -73,6 +78,22 @@ final class Forwarding {
             LOG.atDebug().addKeyValue("cause", e.toString()).log("a relay to another node failed");
             return Delivery.UNAVAILABLE;
         }
+    }
+
+    /**
+     * What is kept of a relay while it awaits confirmation: enough to answer its sender, not
+     * its payload (an SDP of kilobytes, thousands of times a second, would otherwise outlive
+     * the young generation).
+     */
+    private static Relay withoutPayload(Relay relay) {
+        JsonValue none = JsonValue.EMPTY_JSON_OBJECT;
+        if (relay instanceof Offer) {
+            return new Offer(relay.from(), relay.to(), none);
+        }
+        if (relay instanceof Answer) {
+            return new Answer(relay.from(), relay.to(), none);
+        }
+        return new Candidate(relay.from(), relay.to(), none);
     }
 
     /**
