@@ -218,8 +218,6 @@ public final class SignalCodec implements AutoCloseable {
                 skip(parser, value);
             }
             throw new MalformedMessageException("a message requires a string field 'type'");
-        } catch (JsonParsingException e) {
-            throw new MalformedMessageException("the frame is not valid JSON");
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw new MalformedMessageException("the frame is not valid JSON");
         }

@@ -96,14 +96,10 @@ class JwksIT {
         server = LocalServer.start(Map.of("SIGNALING_AUTH_JWKS_URL", jwksUrl()));
 
         String id = "peer-" + UUID.randomUUID();
-        try (PeerClient peer = PeerClient.connect(client, server.uri(token(first, "k1", id)), new ClientUpgradeRequest())) {
-            peer.register(id);
-        }
+        assertThat(accepted(token(first, "k1", id), id)).isTrue();
         int afterFirst = fetches.get();
         assertThat(afterFirst).isPositive();
-        try (PeerClient peer = PeerClient.connect(client, server.uri(token(first, "k1", id)), new ClientUpgradeRequest())) {
-            peer.register(id);
-        }
+        assertThat(accepted(token(first, "k1", id), id)).isTrue();
         assertThat(fetches.get()).as("a cached set serves known key ids").isEqualTo(afterFirst);
 
         // The provider rotates: k2 signs from now on, k1 is withdrawn.

@@ -64,30 +64,22 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
 
     /** A polite client whose handshake carries these extra headers. */
     static PeerClient connect(WebSocketClient client, URI uri, java.util.Map<String, String> headers) {
-        PeerClient peer = new PeerClient(Behaviour.POLITE);
-        org.eclipse.jetty.websocket.client.ClientUpgradeRequest request = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
         headers.forEach(request::setHeader);
-        try {
-            client.connect(peer, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("could not connect to " + uri, e);
-        }
-        return peer;
+        return connect(client, uri, Behaviour.POLITE, request);
     }
 
     static PeerClient connect(WebSocketClient client, URI uri, Behaviour behaviour) {
-        PeerClient peer = new PeerClient(behaviour);
-        try {
-            client.connect(peer, uri).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("could not connect to " + uri, e);
-        }
-        return peer;
+        return connect(client, uri, behaviour, new ClientUpgradeRequest());
     }
 
     /** Connects with this upgrade request (headers such as Origin or Authorization). */
     static PeerClient connect(WebSocketClient client, URI uri, ClientUpgradeRequest request) {
-        PeerClient peer = new PeerClient(Behaviour.POLITE);
+        return connect(client, uri, Behaviour.POLITE, request);
+    }
+
+    private static PeerClient connect(WebSocketClient client, URI uri, Behaviour behaviour, ClientUpgradeRequest request) {
+        PeerClient peer = new PeerClient(behaviour);
         try {
             client.connect(peer, uri, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
