@@ -1,6 +1,5 @@
 package network.chiral.signaling.api;
 
-import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
@@ -12,14 +11,14 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * @param sdp  the session description, opaque to the server
  */
 @JsonbPropertyOrder({"from", "to", "sdp"})
-public record Answer(String from, String to, JsonValue sdp) implements SignalMessage, Relay {
+public record Answer(String from, String to, Payload sdp) implements SignalMessage, Relay {
     public Answer {
         Fields.require(to, "answer", "to");
         Fields.requirePayload(sdp, "answer", "sdp");
     }
 
     @Override
-    public JsonValue payload() {
+    public Payload payload() {
         return sdp;
     }
 

@@ -1,6 +1,5 @@
 package network.chiral.signaling.api;
 
-import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
@@ -12,14 +11,14 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * @param candidate the candidate, opaque to the server
  */
 @JsonbPropertyOrder({"from", "to", "candidate"})
-public record Candidate(String from, String to, JsonValue candidate) implements SignalMessage, Relay {
+public record Candidate(String from, String to, Payload candidate) implements SignalMessage, Relay {
     public Candidate {
         Fields.require(to, "candidate", "to");
         Fields.requirePayload(candidate, "candidate", "candidate");
     }
 
     @Override
-    public JsonValue payload() {
+    public Payload payload() {
         return candidate;
     }
 

@@ -1,7 +1,5 @@
 package network.chiral.signaling.api;
 
-import jakarta.json.JsonValue;
-
 /** Presence checks shared by the message records' constructors. */
 final class Fields {
     private Fields() {
@@ -14,8 +12,8 @@ final class Fields {
         return value;
     }
 
-    static JsonValue requirePayload(JsonValue value, String type, String field) {
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+    static Payload requirePayload(Payload value, String type, String field) {
+        if (value == null || value.isNull()) {
             throw new MissingFieldException(type, field);
         }
         return value;

@@ -1,6 +1,5 @@
 package network.chiral.signaling.api;
 
-import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
@@ -12,14 +11,14 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
  * @param sdp  the session description, opaque to the server
  */
 @JsonbPropertyOrder({"from", "to", "sdp"})
-public record Offer(String from, String to, JsonValue sdp) implements SignalMessage, Relay {
+public record Offer(String from, String to, Payload sdp) implements SignalMessage, Relay {
     public Offer {
         Fields.require(to, "offer", "to");
         Fields.requirePayload(sdp, "offer", "sdp");
     }
 
     @Override
-    public JsonValue payload() {
+    public Payload payload() {
         return sdp;
     }
 

@@ -1,6 +1,5 @@
 package network.chiral.signaling.api;
 
-import jakarta.json.JsonValue;
 
 /**
  * A message the server passes from one peer to another: {@link Offer}, {@link Answer} or
@@ -16,7 +15,7 @@ public sealed interface Relay permits Offer, Answer, Candidate {
     String to();
 
     /** The opaque payload ({@code sdp} or {@code candidate}), passed on unchanged. */
-    JsonValue payload();
+    Payload payload();
 
     /** The same message stamped with the sender's registered id. */
     Relay withFrom(String from);

@@ -1,13 +1,11 @@
 package network.chiral.signaling.api;
 
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.json.JsonException;
-import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
@@ -15,8 +13,6 @@ import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonGenerator;
-import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
@@ -33,8 +29,9 @@ import jakarta.json.stream.JsonParsingException;
  *
  * <p>Relays ({@link Offer}, {@link Answer}, {@link Candidate}) are nearly every frame a busy
  * server sees, so they take a shorter path to the same records: one streaming pass reads
- * {@code from}, {@code to} and the payload with the same strictness, and encoding writes the
- * same bytes Yasson would with a generator. Everything else goes through JSON-B. The JSON-P
+ * {@code from} and {@code to} and checks the payload with the same strictness, keeping the
+ * payload's text as it stands ({@link Payload}); encoding writes the keys in JSON-B's order and
+ * the payload's text unchanged. Everything else goes through JSON-B. The JSON-P
  * provider is looked up once: {@code Json.createParser} runs a {@code ServiceLoader} lookup on
  * every call, which cost more than the parsing itself.
  */
@@ -51,19 +48,17 @@ public final class SignalCodec implements AutoCloseable {
             return aliasesByType.get(type);
         }
     };
+    private final JsonProvider provider;
     private final JsonParserFactory parsers;
-    private final JsonGeneratorFactory generators;
 
     public SignalCodec() {
-        JsonProvider provider = JsonProvider.provider();
+        this.provider = JsonProvider.provider();
         this.parsers = provider.createParserFactory(Map.of());
-        this.generators = provider.createGeneratorFactory(Map.of());
         this.jsonb = JsonbBuilder.create(new JsonbConfig()
                 .withFormatting(false)
                 .withDeserializers(
                         new StrictScalars.StrictString(),
-                        new StrictScalars.StrictLong(),
-                        new StrictScalars.AnyValue()));
+                        new StrictScalars.StrictLong()));
         this.typesByAlias = aliases();
         this.aliasesByType = typesByAlias.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
@@ -88,14 +83,19 @@ public final class SignalCodec implements AutoCloseable {
      *                                   says what is wrong and is safe to show the client
      */
     public SignalMessage decode(String frame) throws MalformedMessageException {
+        // Nearly every frame is a relay with its type first: then one parser reads all of it.
+        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
+            String leading = leadingType(parser);
+            if (leading != null && isRelay(leading)) {
+                return decodeRelay(leading, frame, parser);
+            }
+        }
         String alias = typeOf(frame);
-        switch (alias) {
-            case "offer":
-            case "answer":
-            case "candidate":
-                return decodeRelay(alias, frame);
-            default:
-                break;
+        if (isRelay(alias)) {
+            try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
+                parser.next();
+                return decodeRelay(alias, frame, parser);
+            }
         }
         Class<?> type = typesByAlias.get(alias);
         try {
@@ -114,33 +114,58 @@ public final class SignalCodec implements AutoCloseable {
         return jsonb.toJson(message);
     }
 
+    private static boolean isRelay(String alias) {
+        return alias.equals("offer") || alias.equals("answer") || alias.equals("candidate");
+    }
+
     /**
-     * Reads a relay in one streaming pass with JSON-B's rules as configured here: {@code from}
-     * and {@code to} must be strings or null, the payload may be any value, unknown keys are
-     * ignored, and the records' constructors reject what is missing.
+     * The {@code type} of a frame whose first key it is, leaving the parser after it; {@code null}
+     * when the frame starts otherwise, or is broken (the slow path then says how).
      */
-    private SignalMessage decodeRelay(String alias, String frame) throws MalformedMessageException {
+    private static String leadingType(JsonParser parser) {
+        try {
+            if (parser.next() == JsonParser.Event.START_OBJECT
+                    && parser.next() == JsonParser.Event.KEY_NAME
+                    && parser.getString().equals("type")
+                    && parser.next() == JsonParser.Event.VALUE_STRING) {
+                return parser.getString();
+            }
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            // Read again from the start, on the path that explains what is wrong.
+        }
+        return null;
+    }
+
+    /**
+     * Reads the rest of a relay's object from {@code parser} with JSON-B's rules as configured
+     * here: {@code from} and {@code to} must be strings or null, the payload may be any value,
+     * unknown keys (a repeated {@code type} among them) are ignored, and the records'
+     * constructors reject what is missing. The payload is walked event by event, so it is checked
+     * as strictly as the rest of the frame, and then cut out of the frame's text as it stands.
+     */
+    private SignalMessage decodeRelay(String alias, String frame, JsonParser parser) throws MalformedMessageException {
         String payloadKey = alias.equals("candidate") ? "candidate" : "sdp";
         String from = null;
         String to = null;
-        JsonValue payload = null;
-        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
-            parser.next();
+        Payload payload = null;
+        try {
             while (parser.hasNext()) {
                 JsonParser.Event event = parser.next();
                 if (event == JsonParser.Event.END_OBJECT) {
                     break;
                 }
                 String key = parser.getString();
+                long afterKey = parser.getLocation().getStreamOffset();
                 JsonParser.Event value = parser.next();
                 if (key.equals("from")) {
                     from = stringOrNull(parser, value, key);
                 } else if (key.equals("to")) {
                     to = stringOrNull(parser, value, key);
                 } else if (key.equals(payloadKey)) {
-                    payload = parser.getValue();
+                    walk(parser, value);
+                    payload = Payload.verbatim(valueText(frame, afterKey, parser.getLocation().getStreamOffset()));
                 } else {
-                    skip(parser, value);
+                    walk(parser, value);
                 }
             }
             // Anything after the object is as malformed as a broken object.
@@ -164,6 +189,38 @@ public final class SignalCodec implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads events to the end of a value that began with {@code first}, so the parser checks
+     * every one ({@code skipObject} would only count braces).
+     */
+    private static void walk(JsonParser parser, JsonParser.Event first) {
+        int depth = first == JsonParser.Event.START_OBJECT || first == JsonParser.Event.START_ARRAY ? 1 : 0;
+        while (depth > 0) {
+            switch (parser.next()) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                default -> {
+                }
+            }
+        }
+    }
+
+    /**
+     * The text of a value that ends at {@code end}, from {@code afterKey}, the end of its key:
+     * what lies between is the colon and whitespace.
+     */
+    private static String valueText(String frame, long afterKey, long end) {
+        int start = (int) afterKey;
+        while (isSeparator(frame.charAt(start))) {
+            start++;
+        }
+        return frame.substring(start, (int) end);
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
     private static String stringOrNull(JsonParser parser, JsonParser.Event value, String key)
             throws MalformedMessageException {
         if (value == JsonParser.Event.VALUE_STRING) {
@@ -175,21 +232,33 @@ public final class SignalCodec implements AutoCloseable {
         throw new MalformedMessageException("field '" + key + "' has the wrong type");
     }
 
-    /** Writes a relay exactly as JSON-B would: type, from (when set), to, payload. */
+    /**
+     * Writes a relay as JSON-B would (type, from when set, to, payload) but with the payload's
+     * text as it arrived.
+     */
     private String encodeRelay(Relay relay) {
         SignalMessage message = relay.message();
-        StringWriter out = new StringWriter(256 + (relay.payload() == null ? 0 : 2048));
-        try (JsonGenerator generator = generators.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.write("type", typeName(message));
-            if (relay.from() != null) {
-                generator.write("from", relay.from());
-            }
-            generator.write("to", relay.to());
-            generator.write(message instanceof Candidate ? "candidate" : "sdp", relay.payload());
-            generator.writeEnd();
+        String payload = relay.payload().json();
+        StringBuilder out = new StringBuilder(64 + payload.length());
+        out.append("{\"type\":\"").append(typeName(message)).append('"');
+        if (relay.from() != null) {
+            appendString(out.append(",\"from\":"), relay.from());
         }
+        appendString(out.append(",\"to\":"), relay.to());
+        out.append(message instanceof Candidate ? ",\"candidate\":" : ",\"sdp\":").append(payload).append('}');
         return out.toString();
+    }
+
+    /** Appends a JSON string. Ids seldom need escapes; when one does, JSON-P writes them. */
+    private void appendString(StringBuilder out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                out.append(provider.createValue(text).toString());
+                return;
+            }
+        }
+        out.append('"').append(text).append('"');
     }
 
     /** The value of the top-level {@code type} key, checked against the known aliases. */
@@ -215,19 +284,11 @@ public final class SignalCodec implements AutoCloseable {
                     }
                     return alias;
                 }
-                skip(parser, value);
+                walk(parser, value);
             }
             throw new MalformedMessageException("a message requires a string field 'type'");
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw new MalformedMessageException("the frame is not valid JSON");
-        }
-    }
-
-    private static void skip(JsonParser parser, JsonParser.Event value) {
-        if (value == JsonParser.Event.START_OBJECT) {
-            parser.skipObject();
-        } else if (value == JsonParser.Event.START_ARRAY) {
-            parser.skipArray();
         }
     }
 

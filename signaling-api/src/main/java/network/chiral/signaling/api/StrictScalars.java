@@ -12,8 +12,7 @@ import jakarta.json.stream.JsonParser;
 
 /**
  * Deserialisers that make JSON-B as strict as the protocol: Yasson would otherwise turn
- * {@code "clientId": 12} into {@code "12"} and {@code "ts": "12"} into {@code 12}, and cannot
- * bind a bare string or number to {@link JsonValue}.
+ * {@code "clientId": 12} into {@code "12"} and {@code "ts": "12"} into {@code 12}.
  */
 final class StrictScalars {
     private StrictScalars() {
@@ -50,14 +49,6 @@ final class StrictScalars {
                 }
             }
             throw new JsonbException("expected an integer");
-        }
-    }
-
-    /** Accepts any JSON value (object, array, string, number, boolean) and keeps it as it is. */
-    static final class AnyValue implements JsonbDeserializer<JsonValue> {
-        @Override
-        public JsonValue deserialize(JsonParser parser, DeserializationContext context, Type type) {
-            return parser.getValue();
         }
     }
 }

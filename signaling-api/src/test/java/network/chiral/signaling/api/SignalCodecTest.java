@@ -7,7 +7,6 @@ import java.io.StringReader;
 import java.util.List;
 
 import jakarta.json.Json;
-import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +21,9 @@ class SignalCodecTest {
         CODEC.close();
     }
 
-    private static JsonValue json(String text) {
-        return Json.createReader(new StringReader(text)).readValue();
+    /** The payload that is this JSON value, in compact form. */
+    private static Payload json(String text) {
+        return Payload.of(Json.createReader(new StringReader(text)).readValue());
     }
 
     @Test
@@ -63,17 +63,47 @@ class SignalCodecTest {
                 "{\"candidate\":\"candidate:1 1 udp 2122260223 10.0.0.1 5000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":null}")) {
             String frame = "{\"type\":\"candidate\",\"from\":\"a\",\"to\":\"b\",\"candidate\":" + payload + "}";
             Candidate decoded = (Candidate) CODEC.decode(frame);
-            assertThat(decoded.candidate()).isEqualTo(json(payload));
+            assertThat(decoded.candidate().json()).isEqualTo(payload);
+            assertThat(decoded.candidate().value()).isEqualTo(json(payload).value());
             assertThat(CODEC.encode(decoded)).isEqualTo(frame);
         }
     }
 
     @Test
+    void thePayloadIsForwardedAsTheSenderWroteItNotRewritten() throws Exception {
+        String payload = "{ \"sdp\" : \"v=0\\r\\n\\u00e9\\/x\",\n\t\"n\":1.50E+2, \"k\":[ ] }";
+        Offer offer = (Offer) CODEC.decode("{\"type\":\"offer\",\"to\":\"b\",\"sdp\" :\r\n " + payload + " \n}");
+        assertThat(offer.sdp().json()).isEqualTo(payload);
+        assertThat(CODEC.encode(offer.withFrom("a")))
+                .isEqualTo("{\"type\":\"offer\",\"from\":\"a\",\"to\":\"b\",\"sdp\":" + payload + "}");
+    }
+
+    @Test
+    void payloadsLongerThanTheParsersBufferAreCutAtTheRightPlace() throws Exception {
+        // The parser reads the frame in chunks of a few KB; offsets must hold across refills.
+        for (int size : List.of(4090, 4096, 8191, 100_000)) {
+            String payload = "{\"sdp\":\"" + "a\\r\\n".repeat(size / 5) + "\",  \"x\":[1, {\"y\":null}]}";
+            String frame = "{\"type\":\"answer\",\"sdp\":   " + payload + "  ,\"to\":\"b\",\"z\":\"" + "q".repeat(size) + "\"}";
+            Answer answer = (Answer) CODEC.decode(frame);
+            assertThat(answer.sdp().json()).isEqualTo(payload);
+            assertThat(answer.to()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void idsThatNeedEscapesAreEscaped() throws Exception {
+        Offer offer = new Offer("a\"b\\c", "d\ne", Payload.of(Json.createValue("x")));
+        String frame = CODEC.encode(offer);
+        assertThat(frame).isEqualTo("{\"type\":\"offer\",\"from\":\"a\\\"b\\\\c\",\"to\":\"d\\ne\",\"sdp\":\"x\"}");
+        assertThat(CODEC.decode(frame)).isEqualTo(offer);
+    }
+
+    @Test
     void nonAsciiSdpSurvivesUnchanged() throws Exception {
         String sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=Ünïcödé 文件 🚀\r\n";
-        Offer offer = new Offer("a", "b", Json.createValue(sdp));
+        Offer offer = new Offer("a", "b", Payload.of(Json.createValue(sdp)));
         Offer back = (Offer) CODEC.decode(CODEC.encode(offer));
-        assertThat(((jakarta.json.JsonString) back.sdp()).getString()).isEqualTo(sdp);
+        assertThat(((jakarta.json.JsonString) back.sdp().value()).getString()).isEqualTo(sdp);
     }
 
     @Test
@@ -105,6 +135,13 @@ class SignalCodecTest {
         "{\"type\":\"offer\",\"from\":7,\"to\":\"b\",\"sdp\":{}} | field 'from' has the wrong type",
         "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":{}} trailing | the frame is not valid JSON",
         "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":} | the frame is not valid JSON",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":[}}} | the frame is not valid JSON",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":[1,]} | the frame is not valid JSON",
+        "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":\"\\x\"} | the frame is not valid JSON",
+        "{\"type\":\"candidate\",\"to\":\"b\",\"candidate\":{\"a\" 1}} | the frame is not valid JSON",
+        "{\"type\":\"candidate\",\"to\":\"b\",\"candidate\": null } | 'candidate' requires field 'candidate'",
+        "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":1,\"x\":{\"a\":[}} | the frame is not valid JSON",
+        "{\"x\":{\"a\":[}},\"type\":\"register\",\"clientId\":\"a\"} | the frame is not valid JSON",
         "{\"type\":\"candidate\",\"to\":\"b\"}   | 'candidate' requires field 'candidate'",
     })
     void malformedFramesAreExplainedWithoutEchoingThem(String frame, String explanation) {
@@ -125,7 +162,7 @@ class SignalCodecTest {
         try (jakarta.json.bind.Jsonb plain = jakarta.json.bind.JsonbBuilder.create()) {
             List<SignalMessage> relays = List.of(
                     new Offer("a", "b", json("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\\u00e9\\\"q\\\"\"}")),
-                    new Offer(null, "b", Json.createValue("plain")),
+                    new Offer(null, "b", Payload.of(Json.createValue("plain"))),
                     new Answer("\u00fcser", "b/\u6587", json("[1,2.50,null,true]")),
                     new Candidate("a", "b", json("{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":0,\"u\":null}")));
             for (SignalMessage relay : relays) {
@@ -146,6 +183,14 @@ class SignalCodecTest {
     void typeNeedNotBeTheFirstKey() throws Exception {
         assertThat(CODEC.decode("{\"clientId\":\"a\",\"extra\":{\"n\":[1]},\"type\":\"register\"}"))
                 .isEqualTo(new Register("a"));
+    }
+
+    @Test
+    void aRelayWhoseTypeIsNotFirstIsReadTheSame() throws Exception {
+        assertThat(CODEC.decode("{\"to\":\"b\",\"sdp\":{\"k\": [1]},\"type\":\"offer\"}"))
+                .isEqualTo(new Offer(null, "b", Payload.verbatim("{\"k\": [1]}")));
+        assertThatThrownBy(() -> CODEC.decode("{\"to\":\"b\",\"sdp\":{\"k\": [1}},\"type\":\"offer\"}"))
+                .hasMessage("the frame is not valid JSON");
     }
 
     @Test

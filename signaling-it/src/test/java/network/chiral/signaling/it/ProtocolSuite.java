@@ -230,6 +230,17 @@ abstract class ProtocolSuite {
     }
 
     @Test
+    void thePayloadArrivesAsTheSenderWroteItByteForByte() {
+        String b = newId();
+        String a = newId();
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(b);
+        String sdp = "{ \"sdp\" : \"v=0\\r\\n\\u00e9\\/\", \"n\":1.50E+2,\n\t\"type\":\"offer\" }";
+        alice.send("{\"type\":\"offer\",\"to\":\"" + b + "\",\"extra\":[1],\"sdp\":  " + sdp + " }");
+        assertThat(bob.nextFrame()).isEqualTo("{\"type\":\"offer\",\"from\":\"" + a + "\",\"to\":\"" + b + "\",\"sdp\":" + sdp + "}");
+    }
+
+    @Test
     void payloadsThatAreNotObjectsAreRelayedToo() {
         String b = newId();
         PeerClient alice = registered(newId());

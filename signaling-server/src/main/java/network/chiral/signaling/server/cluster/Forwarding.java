@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import network.chiral.signaling.api.Answer;
 import network.chiral.signaling.api.Candidate;
 import network.chiral.signaling.api.Offer;
+import network.chiral.signaling.api.Payload;
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.peer.PeerDirectory.Delivery;
@@ -25,6 +26,8 @@ import network.chiral.signaling.server.peer.PeerDirectory.Delivery;
  */
 final class Forwarding {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+    /** What a relay awaiting confirmation carries instead of its payload. */
+    private static final Payload NO_PAYLOAD = Payload.of(JsonValue.EMPTY_JSON_OBJECT);
 
     private final String nodeId;
     private final SignalCodec codec;
@@ -86,14 +89,13 @@ final class Forwarding {
      * the young generation).
      */
     private static Relay withoutPayload(Relay relay) {
-        JsonValue none = JsonValue.EMPTY_JSON_OBJECT;
         if (relay instanceof Offer) {
-            return new Offer(relay.from(), relay.to(), none);
+            return new Offer(relay.from(), relay.to(), NO_PAYLOAD);
         }
         if (relay instanceof Answer) {
-            return new Answer(relay.from(), relay.to(), none);
+            return new Answer(relay.from(), relay.to(), NO_PAYLOAD);
         }
-        return new Candidate(relay.from(), relay.to(), none);
+        return new Candidate(relay.from(), relay.to(), NO_PAYLOAD);
     }
 
     /**

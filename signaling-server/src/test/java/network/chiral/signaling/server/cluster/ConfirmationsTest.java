@@ -12,6 +12,7 @@ import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.api.Offer;
+import network.chiral.signaling.api.Payload;
 import network.chiral.signaling.api.Relay;
 
 /** Relays to other nodes are either confirmed by an answered probe or handed back in time. */
@@ -22,7 +23,7 @@ class ConfirmationsTest {
     private final Confirmations confirmations = new Confirmations(DEADLINE, 3, now::get);
 
     private static Relay offer(String to) {
-        return new Offer("alice", to, Json.createValue("sdp"));
+        return new Offer("alice", to, Payload.of(Json.createValue("sdp")));
     }
 
     /** Ticks as the node does, every fifth of the deadline, for {@code time}; returns the last tick. */
