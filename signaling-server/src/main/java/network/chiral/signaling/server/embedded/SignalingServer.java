@@ -11,17 +11,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.config.InvalidSettingException;
-import network.chiral.signaling.server.cluster.RedisPeerDirectory;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.config.Tls;
 import network.chiral.signaling.server.metrics.SignalingMetrics;
-import network.chiral.signaling.server.peer.LocalPeerDirectory;
 import network.chiral.signaling.server.peer.PeerDirectory;
 import network.chiral.signaling.server.peer.Signaling;
 import network.chiral.signaling.server.tls.SecureConnector;
 import network.chiral.signaling.server.web.SignalingDeployment;
+import network.chiral.signaling.server.web.SignalingNode;
 
 /**
  * The signaling server in embedded Jetty 12: the one factory used by {@link Main} and by the
@@ -32,17 +30,16 @@ public final class SignalingServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
+    private final SignalingNode node;
     private final Signaling signaling;
-    private final PeerDirectory directory;
     private final boolean secure;
 
-    private SignalingServer(Server jetty, ServerConnector connector, Signaling signaling, PeerDirectory directory,
-                            boolean secure) {
+    private SignalingServer(Server jetty, ServerConnector connector, SignalingNode node, boolean secure) {
         this.secure = secure;
         this.jetty = jetty;
         this.connector = connector;
-        this.signaling = signaling;
-        this.directory = directory;
+        this.node = node;
+        this.signaling = node.signaling();
     }
 
     /**
@@ -70,16 +67,9 @@ public final class SignalingServer implements AutoCloseable {
         connector.addBean(connections);
         jetty.addConnector(connector);
 
-        SignalCodec codec = new SignalCodec();
-        PeerDirectory directory = settings.cluster()
-                .<PeerDirectory>map(cluster -> RedisPeerDirectory.start(cluster, codec))
-                .orElseGet(LocalPeerDirectory::new);
-        SignalingMetrics metrics = new SignalingMetrics();
-        Signaling signaling = new Signaling(settings, codec, directory, metrics);
-        if (settings.cluster().isPresent()) {
-            signaling.readiness().require("cluster", directory::available);
-        }
-        metrics.watch(signaling);
+        SignalingNode node = SignalingNode.start(settings);
+        Signaling signaling = node.signaling();
+        SignalingMetrics metrics = node.metrics();
         JettyMetrics.register(metrics.registry(), threads, connections);
 
         ServletContextHandler context = new ServletContextHandler("/");
@@ -93,10 +83,10 @@ public final class SignalingServer implements AutoCloseable {
         } catch (Exception e) {
             signaling.close();
             jetty.stop();
-            closeDirectory(directory);
+            node.close();
             throw e;
         }
-        return new SignalingServer(jetty, connector, signaling, directory, secure);
+        return new SignalingServer(jetty, connector, node, secure);
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -132,18 +122,12 @@ public final class SignalingServer implements AutoCloseable {
     public void close() throws Exception {
         SignalingDeployment.undeploy(signaling);
         jetty.stop();
-        closeDirectory(directory);
+        node.close();
     }
 
     /** The peer directory, for its cluster state ({@link PeerDirectory#available()}). */
     public PeerDirectory directory() {
-        return directory;
-    }
-
-    private static void closeDirectory(PeerDirectory directory) throws Exception {
-        if (directory instanceof AutoCloseable resources) {
-            resources.close();
-        }
+        return node.directory();
     }
 
     /** Ends a drain under way early: the remaining sockets get their 1001 now. */
