@@ -1,6 +1,5 @@
 package network.chiral.signaling.api;
 
-
 /**
  * A message the server passes from one peer to another: {@link Offer}, {@link Answer} or
  * {@link Candidate}. The server never trusts {@link #from()}: it replaces it with the

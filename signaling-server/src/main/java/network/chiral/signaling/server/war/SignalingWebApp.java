@@ -48,10 +48,12 @@ public final class SignalingWebApp implements ServletContextListener {
         SignalingNode started = SignalingNode.start(settings);
         try {
             SignalingDeployment.install(context, server, started.signaling(), started.metrics());
-        } catch (DeploymentException | RuntimeException e) {
-            started.signaling().close();
-            closeQuietly(started);
+        } catch (DeploymentException e) {
+            abandon(started);
             throw new IllegalStateException("the container refused the signaling endpoint", e);
+        } catch (RuntimeException e) {
+            abandon(started);
+            throw e;
         }
         node = started;
         LOG.info("signaling-server {} deployed at {}/ ({})", Version.current(), context.getContextPath(),
@@ -67,6 +69,12 @@ public final class SignalingWebApp implements ServletContextListener {
         closeQuietly(node);
         node = null;
         LOG.info("signaling-server undeployed from {}/", event.getServletContext().getContextPath());
+    }
+
+    /** A node that never went live: nothing to drain, but it may have joined the cluster. */
+    private static void abandon(SignalingNode node) {
+        node.signaling().close();
+        closeQuietly(node);
     }
 
     /** Leaves the cluster, if any; a failure here must not stop the container's undeploy. */
