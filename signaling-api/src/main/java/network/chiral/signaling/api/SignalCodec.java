@@ -84,13 +84,15 @@ public final class SignalCodec implements AutoCloseable {
      */
     public SignalMessage decode(String frame) throws MalformedMessageException {
         // Nearly every frame is a relay with its type first: then one parser reads all of it.
+        String leading;
         try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
-            String leading = leadingType(parser);
+            leading = leadingType(parser);
             if (leading != null && isRelay(leading)) {
                 return decodeRelay(leading, frame, parser);
             }
         }
-        String alias = typeOf(frame);
+        // A known type read first is what typeOf would find; anything else it explains.
+        String alias = leading != null && typesByAlias.containsKey(leading) ? leading : typeOf(frame);
         if (isRelay(alias)) {
             try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
                 parser.next();
