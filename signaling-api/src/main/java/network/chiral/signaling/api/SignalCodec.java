@@ -1,19 +1,15 @@
 package network.chiral.signaling.api;
 
-import java.io.StringReader;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
-import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
 
@@ -21,19 +17,16 @@ import jakarta.json.stream.JsonParsingException;
  * Turns frames into {@link SignalMessage}s and back. JSON-B is configured once here and the
  * instance is thread-safe: create one and share it (server, tests and load tool all do).
  *
- * <p>Decoding reads the {@code type} key with a streaming parser (it is nearly always the
- * first key, so this costs little) and then binds the concrete record. Binding the interface
- * instead would make Yasson buffer the whole object and hand custom deserialisers a parser
- * that cannot tell a string from a number, so {@code "clientId": 12} would slip through as
- * {@code "12"}.
- *
- * <p>Relays ({@link Offer}, {@link Answer}, {@link Candidate}) are nearly every frame a busy
- * server sees, so they take a shorter path to the same records: one streaming pass reads
- * {@code from} and {@code to} and checks the payload with the same strictness, keeping the
- * payload's text as it stands ({@link Payload}); encoding writes the keys in JSON-B's order and
- * the payload's text unchanged. Everything else goes through JSON-B. The JSON-P
- * provider is looked up once: {@code Json.createParser} runs a {@code ServiceLoader} lookup on
- * every call, which cost more than the parsing itself.
+ * <p>Decoding first reads the whole frame once with a streaming parser ({@link FrameReader}),
+ * which refuses anything that is not one sound JSON object and keeps the top-level fields a
+ * relay needs. Relays ({@link Offer}, {@link Answer}, {@link Candidate}) are nearly every frame
+ * a busy server sees, so they are built from that pass alone, keeping the payload's text as it
+ * stands ({@link Payload}); encoding writes the keys in JSON-B's order and the payload's text
+ * unchanged. Every other type is then bound by JSON-B to its concrete record. Binding the
+ * interface instead would make Yasson buffer the whole object and hand custom deserialisers a
+ * parser that cannot tell a string from a number, so {@code "clientId": 12} would slip through
+ * as {@code "12"}. The JSON-P provider is looked up once: {@code Json.createParser} runs a
+ * {@code ServiceLoader} lookup on every call, which cost more than the parsing itself.
  */
 public final class SignalCodec implements AutoCloseable {
     private static final int MAX_ECHOED_TYPE = 32;
@@ -77,32 +70,22 @@ public final class SignalCodec implements AutoCloseable {
     }
 
     /**
-     * Parses one frame.
+     * Parses one frame. Total over any input: every string either decodes or is refused with an
+     * explanation, in time linear in its length, and nothing else is thrown.
      *
      * @throws MalformedMessageException when the frame is not a well-formed message; its text
      *                                   says what is wrong and is safe to show the client
      */
     public SignalMessage decode(String frame) throws MalformedMessageException {
-        // Nearly every frame is a relay with its type first: then one parser reads all of it.
-        String leading;
-        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
-            leading = leadingType(parser);
-            if (leading != null && isRelay(leading)) {
-                return decodeRelay(leading, frame, parser);
-            }
-        }
-        // A known type read first is what typeOf would find; anything else it explains.
-        String alias = leading != null && typesByAlias.containsKey(leading) ? leading : typeOf(frame);
+        FrameReader.TopLevel top = FrameReader.read(parsers, frame);
+        String alias = aliasOf(top);
         if (isRelay(alias)) {
-            try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
-                parser.next();
-                return decodeRelay(alias, frame, parser);
-            }
+            return relay(alias, top);
         }
-        Class<?> type = typesByAlias.get(alias);
+        // The frame is sound (whole, shallow, well-formed strings), so JSON-B cannot trip on it.
         try {
-            return (SignalMessage) jsonb.fromJson(frame, type);
-        } catch (JsonbException | JsonException e) {
+            return (SignalMessage) jsonb.fromJson(frame, typesByAlias.get(alias));
+        } catch (RuntimeException e) {
             throw new MalformedMessageException(explain(e));
         }
     }
@@ -116,122 +99,40 @@ public final class SignalCodec implements AutoCloseable {
         return jsonb.toJson(message);
     }
 
-    private static boolean isRelay(String alias) {
-        return alias.equals("offer") || alias.equals("answer") || alias.equals("candidate");
+    /** The frame's {@code type}, checked against the known aliases. */
+    private String aliasOf(FrameReader.TopLevel top) throws MalformedMessageException {
+        if (top.type() == null) {
+            throw new MalformedMessageException(top.sawType()
+                    ? "field 'type' must be a string" : "a message requires a string field 'type'");
+        }
+        if (!typesByAlias.containsKey(top.type())) {
+            throw new MalformedMessageException("unknown message type '" + shorten(top.type()) + "'");
+        }
+        return top.type();
     }
 
-    /**
-     * The {@code type} of a frame whose first key it is, leaving the parser after it; {@code null}
-     * when the frame starts otherwise, or is broken (the slow path then says how).
-     */
-    private static String leadingType(JsonParser parser) {
-        try {
-            if (parser.next() == JsonParser.Event.START_OBJECT
-                    && parser.next() == JsonParser.Event.KEY_NAME
-                    && parser.getString().equals("type")
-                    && parser.next() == JsonParser.Event.VALUE_STRING) {
-                return parser.getString();
-            }
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
-            // Read again from the start, on the path that explains what is wrong.
-        }
-        return null;
-    }
-
-    /**
-     * Reads the rest of a relay's object from {@code parser} with JSON-B's rules as configured
-     * here: {@code from} and {@code to} must be strings or null, the payload may be any value,
-     * unknown keys (a repeated {@code type} among them) are ignored, and the records'
-     * constructors reject what is missing. The payload is walked event by event, so it is checked
-     * as strictly as the rest of the frame, and then cut out of the frame's text as it stands.
-     */
-    private SignalMessage decodeRelay(String alias, String frame, JsonParser parser) throws MalformedMessageException {
-        String payloadKey = alias.equals("candidate") ? "candidate" : "sdp";
-        String from = null;
-        String to = null;
-        Payload payload = null;
-        try {
-            while (parser.hasNext()) {
-                JsonParser.Event event = parser.next();
-                if (event == JsonParser.Event.END_OBJECT) {
-                    break;
-                }
-                String key = parser.getString();
-                long afterKey = parser.getLocation().getStreamOffset();
-                JsonParser.Event value = parser.next();
-                if (key.equals("from")) {
-                    from = stringOrNull(parser, value, key);
-                } else if (key.equals("to")) {
-                    to = stringOrNull(parser, value, key);
-                } else if (key.equals(payloadKey)) {
-                    walk(parser, value);
-                    payload = Payload.verbatim(valueText(frame, afterKey, parser.getLocation().getStreamOffset()));
-                } else {
-                    walk(parser, value);
-                }
-            }
-            // Anything after the object is as malformed as a broken object.
-            if (parser.hasNext()) {
-                throw new MalformedMessageException("the frame is not valid JSON");
-            }
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
-            throw new MalformedMessageException("the frame is not valid JSON");
+    /** A relay from the top level the reader kept: JSON-B's rules, without a second pass. */
+    private static SignalMessage relay(String alias, FrameReader.TopLevel top) throws MalformedMessageException {
+        if (top.wrongType() != null) {
+            throw new MalformedMessageException("field '" + top.wrongType() + "' has the wrong type");
         }
         try {
-            switch (alias) {
-                case "offer":
-                    return new Offer(from, to, payload);
-                case "answer":
-                    return new Answer(from, to, payload);
-                default:
-                    return new Candidate(from, to, payload);
-            }
+            return switch (alias) {
+                case "offer" -> new Offer(top.from(), top.to(), payload(top.sdp()));
+                case "answer" -> new Answer(top.from(), top.to(), payload(top.sdp()));
+                default -> new Candidate(top.from(), top.to(), payload(top.candidate()));
+            };
         } catch (MissingFieldException missing) {
             throw new MalformedMessageException(missing.getMessage());
         }
     }
 
-    /**
-     * Reads events to the end of a value that began with {@code first}, so the parser checks
-     * every one ({@code skipObject} would only count braces).
-     */
-    private static void walk(JsonParser parser, JsonParser.Event first) {
-        int depth = first == JsonParser.Event.START_OBJECT || first == JsonParser.Event.START_ARRAY ? 1 : 0;
-        while (depth > 0) {
-            switch (parser.next()) {
-                case START_OBJECT, START_ARRAY -> depth++;
-                case END_OBJECT, END_ARRAY -> depth--;
-                default -> {
-                }
-            }
-        }
+    private static Payload payload(String text) {
+        return text == null ? null : Payload.verbatim(text);
     }
 
-    /**
-     * The text of a value that ends at {@code end}, from {@code afterKey}, the end of its key:
-     * what lies between is the colon and whitespace.
-     */
-    private static String valueText(String frame, long afterKey, long end) {
-        int start = (int) afterKey;
-        while (isSeparator(frame.charAt(start))) {
-            start++;
-        }
-        return frame.substring(start, (int) end);
-    }
-
-    private static boolean isSeparator(char c) {
-        return c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    }
-
-    private static String stringOrNull(JsonParser parser, JsonParser.Event value, String key)
-            throws MalformedMessageException {
-        if (value == JsonParser.Event.VALUE_STRING) {
-            return parser.getString();
-        }
-        if (value == JsonParser.Event.VALUE_NULL) {
-            return null;
-        }
-        throw new MalformedMessageException("field '" + key + "' has the wrong type");
+    private static boolean isRelay(String alias) {
+        return alias.equals("offer") || alias.equals("answer") || alias.equals("candidate");
     }
 
     /**
@@ -263,37 +164,6 @@ public final class SignalCodec implements AutoCloseable {
         out.append('"').append(text).append('"');
     }
 
-    /** The value of the top-level {@code type} key, checked against the known aliases. */
-    private String typeOf(String frame) throws MalformedMessageException {
-        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
-            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                throw new MalformedMessageException("a message must be a JSON object");
-            }
-            while (parser.hasNext()) {
-                JsonParser.Event event = parser.next();
-                if (event == JsonParser.Event.END_OBJECT) {
-                    break;
-                }
-                String key = parser.getString();
-                JsonParser.Event value = parser.next();
-                if ("type".equals(key)) {
-                    if (value != JsonParser.Event.VALUE_STRING) {
-                        throw new MalformedMessageException("field 'type' must be a string");
-                    }
-                    String alias = parser.getString();
-                    if (!typesByAlias.containsKey(alias)) {
-                        throw new MalformedMessageException("unknown message type '" + shorten(alias) + "'");
-                    }
-                    return alias;
-                }
-                walk(parser, value);
-            }
-            throw new MalformedMessageException("a message requires a string field 'type'");
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
-            throw new MalformedMessageException("the frame is not valid JSON");
-        }
-    }
-
     private static String explain(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof MissingFieldException missing) {
@@ -315,8 +185,13 @@ public final class SignalCodec implements AutoCloseable {
         return "a field has the wrong type";
     }
 
+    /** At most {@link #MAX_ECHOED_TYPE} characters, never cutting a surrogate pair in two. */
     private static String shorten(String text) {
-        return text.length() <= MAX_ECHOED_TYPE ? text : text.substring(0, MAX_ECHOED_TYPE) + "...";
+        if (text.length() <= MAX_ECHOED_TYPE) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_ECHOED_TYPE - 1)) ? MAX_ECHOED_TYPE - 1 : MAX_ECHOED_TYPE;
+        return text.substring(0, end) + "...";
     }
 
     @Override

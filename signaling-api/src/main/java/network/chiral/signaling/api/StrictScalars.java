@@ -35,8 +35,16 @@ final class StrictScalars {
 
     /** Accepts only an integral JSON number that fits a long. */
     static final class StrictLong implements JsonbDeserializer<Long> {
+        /** "-9223372036854775808" and a little room for an exponent: longer texts cannot fit. */
+        private static final int MAX_TEXT = 24;
+
         @Override
         public Long deserialize(JsonParser parser, DeserializationContext context, Type type) {
+            // Refused by length before Parsson makes a BigDecimal of it, which costs time
+            // quadratic in the digits (and is capped at 1100 with an unhelpful text).
+            if (textLength(parser) > MAX_TEXT) {
+                throw new JsonbException("integer out of range");
+            }
             JsonValue value = parser.getValue();
             if (value == JsonValue.NULL) {
                 return null;
@@ -49,6 +57,15 @@ final class StrictScalars {
                 }
             }
             throw new JsonbException("expected an integer");
+        }
+
+        /** The length of a number's or string's text; 0 for the other events, which have none. */
+        private static int textLength(JsonParser parser) {
+            try {
+                return parser.getString().length();
+            } catch (IllegalStateException noText) {
+                return 0;
+            }
         }
     }
 }

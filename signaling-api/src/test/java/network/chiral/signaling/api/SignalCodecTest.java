@@ -133,7 +133,7 @@ class SignalCodecTest {
         "{\"type\":\"ping\",\"ts\":1.5}              | field 'ts' has the wrong type",
         "{\"type\":\"ping\"}                         | 'ping' requires field 'ts'",
         "{\"type\":\"offer\",\"from\":7,\"to\":\"b\",\"sdp\":{}} | field 'from' has the wrong type",
-        "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":{}} trailing | the frame is not valid JSON",
+        "{\"type\":\"answer\",\"to\":\"b\",\"sdp\":{}} trailing | the frame has content after its JSON object",
         "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":} | the frame is not valid JSON",
         "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":{\"x\":[}}} | the frame is not valid JSON",
         "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":[1,]} | the frame is not valid JSON",
