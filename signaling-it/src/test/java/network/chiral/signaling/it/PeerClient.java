@@ -164,6 +164,19 @@ public final class PeerClient implements Session.Listener, AutoCloseable {
         send(CODEC.encode(message));
     }
 
+    /** Sends one text message as these fragments (continuation frames after the first). */
+    void sendFragments(List<String> fragments) {
+        for (int i = 0; i < fragments.size(); i++) {
+            Callback.Completable sent = new Callback.Completable();
+            session.sendPartialText(fragments.get(i), i == fragments.size() - 1, sent);
+            try {
+                sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("send failed", e);
+            }
+        }
+    }
+
     void sendBinary(byte[] data) {
         Callback.Completable sent = new Callback.Completable();
         session.sendBinary(ByteBuffer.wrap(data), sent);

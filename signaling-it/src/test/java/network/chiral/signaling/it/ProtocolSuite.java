@@ -349,6 +349,33 @@ abstract class ProtocolSuite {
     }
 
     @Test
+    void framesThatOnceHungOrLeakedGetInvalidMessageAndTheSocketStaysUsable() {
+        // Each of these once spun a thread for ever, closed with 1011, leaked an exception's
+        // text or came back altered; HostileInputIT generates thousands more like them.
+        PeerClient peer = connect();
+        String deep = "[".repeat(999) + "]".repeat(999);
+        List<String> frames = List.of(
+                "{\"type\":\"ping\",\"x\":[",
+                "{\"type\":\"pong\",\"x\":[",
+                "{\"type\":\"register\",\"x\":{",
+                "{\"type\":\"offer\",\"to\":\"x\",\"sdp\":" + deep + "}",
+                "{\"x\":" + deep + ",\"type\":\"offer\",\"to\":\"x\",\"sdp\":1}",
+                "{\"x\":" + deep + "}",
+                "{\"type\":\"offer\",\"to\":\"x\",\"sdp\":12",
+                "{\"type\":\"ping\",\"ts\":1} x",
+                "{\"type\":\"ping\",\"ts\":1,\"x\":[1,,2]}",
+                "{\"type\":\"ping\",\"ts\":7,\"from\":\"\\ud800\"}",
+                "{\"type\":\"offer\",\"to\":\"\\ud800\",\"sdp\":{}}");
+        for (String frame : frames) {
+            List<JsonObject> replies = peer.exchange(frame);
+            assertThat(replies).as("replies to %s", frame).hasSize(1);
+            assertThat(replies.get(0).getString("code")).as("code for %s", frame).isEqualTo("invalid-message");
+            assertThat(replies.get(0).getString("message")).doesNotContain("Exception", "begin ", "1,000");
+        }
+        assertThat(ids(peer.register(newId()))).isNotEmpty();
+    }
+
+    @Test
     void binaryFramesGetInvalidMessageAndTheSocketStaysUsable() {
         PeerClient peer = connect();
         peer.sendBinary(new byte[] {1, 2, 3});
