@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.it.HostileFrames.Attack;
+import network.chiral.signaling.load.bench.Benchmark;
 
 /**
  * Hostile frames from many sockets at once against the real {@code java -jar} server, while
@@ -71,7 +72,14 @@ class HostileInputIT {
                 // This run is about decoding; the rate limits are the subject of RateLimitIT.
                 "SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
                 "SIGNALING_REGISTRATIONS_PER_MINUTE", "0");
-        try (ServerProcess server = ServerProcess.start(environment)) {
+        // The JVM flags an operator runs it with (README), so memory figures mean what they say.
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(Benchmark.RECOMMENDED_JVM_FLAGS.split(" ")));
+        command.addAll(List.of("-jar", ServerProcess.jar().toString()));
+        ServerProcess launched = ServerProcess.launch(command, environment);
+        launched.awaitListening();
+        try (ServerProcess server = launched) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
             WebSocketClient client = new WebSocketClient();
             client.setMaxTextMessageSize(4 * MAX_MESSAGE_BYTES);
