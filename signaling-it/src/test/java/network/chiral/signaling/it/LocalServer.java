@@ -33,7 +33,7 @@ final class LocalServer implements AutoCloseable {
 
     /** Open sockets, as the server counts them. */
     int connections() {
-        return server.signaling().connections();
+        return server.node().connections();
     }
 
     @Override

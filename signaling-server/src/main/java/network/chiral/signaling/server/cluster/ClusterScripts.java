@@ -34,41 +34,81 @@ final class ClusterScripts {
     static final String PREFIX = "signaling:";
     static final String ROUTES = PREFIX + "routes";
 
-    private static final String PREAMBLE = "local P = '" + PREFIX + "'\n";
-
-    /** ARGV: node, ids... Claims each id unless a live other node holds it; returns those refused. */
-    static final Script CLAIM = new Script(ScriptOutputType.MULTI, """
-            local node = ARGV[1]
-            local taken = {}
-            for i = 2, #ARGV do
-              local id = ARGV[i]
+    /**
+     * Prepended to every script: the key prefix and the steps several scripts share. Claiming
+     * an id refuses it only to a live other node; listing counts only live nodes' ids.
+     */
+    private static final String PREAMBLE = "local P = '" + PREFIX + "'\n" + """
+            local function claim(node, id)
               local key = P .. 'peer:' .. id
               local owner = redis.call('GET', key)
               if owner and owner ~= node and redis.call('EXISTS', P .. 'node:' .. owner) == 1 then
-                taken[#taken + 1] = id
-              else
-                redis.call('SET', key, node)
-                redis.call('SADD', P .. 'node-peers:' .. node, id)
-                if owner and owner ~= node then
-                  redis.call('SREM', P .. 'node-peers:' .. owner, id)
-                  redis.call('PUBLISH', P .. 'routes', 'release ' .. owner .. ' ' .. id)
-                end
+                return false
               end
+              redis.call('SET', key, node)
+              redis.call('SADD', P .. 'node-peers:' .. node, id)
+              if owner and owner ~= node then
+                redis.call('SREM', P .. 'node-peers:' .. owner, id)
+                redis.call('PUBLISH', P .. 'routes', 'release ' .. owner .. ' ' .. id)
+              end
+              return true
             end
-            return taken
-            """);
-
-    /** ARGV: node, ids... Frees each id this node still holds. */
-    static final Script RELEASE = new Script(ScriptOutputType.INTEGER, """
-            local node = ARGV[1]
-            for i = 2, #ARGV do
-              local id = ARGV[i]
+            local function release(node, id)
               local key = P .. 'peer:' .. id
               if redis.call('GET', key) == node then
                 redis.call('DEL', key)
                 redis.call('PUBLISH', P .. 'routes', 'release ' .. node .. ' ' .. id)
               end
               redis.call('SREM', P .. 'node-peers:' .. node, id)
+            end
+            local function list(limit)
+              local total, ids = 0, {}
+              for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
+                if redis.call('EXISTS', P .. 'node:' .. n) == 1 then
+                  local set = P .. 'node-peers:' .. n
+                  total = total + redis.call('SCARD', set)
+                  if #ids < limit then
+                    for _, id in ipairs(redis.call('SRANDMEMBER', set, limit - #ids)) do
+                      ids[#ids + 1] = id
+                    end
+                  end
+                end
+              end
+              return total, ids
+            end
+            """;
+
+    /** ARGV: node, ids... Claims each id unless a live other node holds it; returns those refused. */
+    static final Script CLAIM = new Script(ScriptOutputType.MULTI, """
+            local taken = {}
+            for i = 2, #ARGV do
+              if not claim(ARGV[1], ARGV[i]) then
+                taken[#taken + 1] = ARGV[i]
+              end
+            end
+            return taken
+            """);
+
+    /**
+     * ARGV: node, id, the id it replaces or '', list limit. A {@code register} in one round
+     * trip: claims the id unless a live other node holds it and, if granted, frees the id it
+     * replaces and lists who is registered. Returns {0} if refused, else {1, total, {ids}}.
+     */
+    static final Script REGISTER = new Script(ScriptOutputType.MULTI, """
+            if not claim(ARGV[1], ARGV[2]) then
+              return {0}
+            end
+            if ARGV[3] ~= '' then
+              release(ARGV[1], ARGV[3])
+            end
+            local total, ids = list(tonumber(ARGV[4]))
+            return {1, total, ids}
+            """);
+
+    /** ARGV: node, ids... Frees each id this node still holds. */
+    static final Script RELEASE = new Script(ScriptOutputType.INTEGER, """
+            for i = 2, #ARGV do
+              release(ARGV[1], ARGV[i])
             end
             return 0
             """);
@@ -132,19 +172,7 @@ final class ClusterScripts {
 
     /** ARGV: limit. Returns {total ids on live nodes, {up to limit ids}}. */
     static final Script LIST = new Script(ScriptOutputType.MULTI, """
-            local limit = tonumber(ARGV[1])
-            local total, ids = 0, {}
-            for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
-              if redis.call('EXISTS', P .. 'node:' .. n) == 1 then
-                local set = P .. 'node-peers:' .. n
-                total = total + redis.call('SCARD', set)
-                if #ids < limit then
-                  for _, id in ipairs(redis.call('SRANDMEMBER', set, limit - #ids)) do
-                    ids[#ids + 1] = id
-                  end
-                end
-              end
-            end
+            local total, ids = list(tonumber(ARGV[1]))
             return {total, ids}
             """);
 

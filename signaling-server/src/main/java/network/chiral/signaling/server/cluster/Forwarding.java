@@ -15,7 +15,7 @@ import network.chiral.signaling.api.Offer;
 import network.chiral.signaling.api.Payload;
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
-import network.chiral.signaling.server.peer.PeerDirectory.Delivery;
+import network.chiral.signaling.server.routing.PeerDirectory.Delivery;
 
 /**
  * How relays reach peers on other nodes. With a cached route a relay is one PUBLISH to its

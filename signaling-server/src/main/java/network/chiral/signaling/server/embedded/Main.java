@@ -115,7 +115,7 @@ public final class Main {
     }
 
     /**
-     * First SIGTERM/SIGINT: drain (see {@code Signaling.drain}), then stop. A second one ends
+     * First SIGTERM/SIGINT: drain (see {@code Node.drain}), then stop. A second one ends
      * the drain's wait at once: the remaining sockets get 1001 and the server stops. A third
      * exits without waiting for anything.
      */

@@ -14,32 +14,29 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import network.chiral.signaling.server.config.InvalidSettingException;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.config.Tls;
-import network.chiral.signaling.server.metrics.SignalingMetrics;
-import network.chiral.signaling.server.peer.PeerDirectory;
-import network.chiral.signaling.server.peer.Signaling;
+import network.chiral.signaling.server.node.Deployment;
+import network.chiral.signaling.server.node.Node;
+import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.tls.SecureConnector;
-import network.chiral.signaling.server.web.SignalingDeployment;
-import network.chiral.signaling.server.web.SignalingNode;
 
 /**
  * The signaling server in embedded Jetty 12: the one factory used by {@link Main} and by the
  * tests. {@link #start} binds and returns a running server; {@link #close} stops it
- * gracefully: it drains (see {@link Signaling#drain}), closing every socket with 1001.
+ * gracefully: the node drains (see {@link Node#drain}), closing every socket with 1001, then
+ * Jetty stops.
  */
 public final class SignalingServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final SignalingNode node;
-    private final Signaling signaling;
+    private final Node node;
     private final boolean secure;
 
-    private SignalingServer(Server jetty, ServerConnector connector, SignalingNode node, boolean secure) {
+    private SignalingServer(Server jetty, ServerConnector connector, Node node, boolean secure) {
         this.secure = secure;
         this.jetty = jetty;
         this.connector = connector;
         this.node = node;
-        this.signaling = node.signaling();
     }
 
     /**
@@ -67,23 +64,23 @@ public final class SignalingServer implements AutoCloseable {
         connector.addBean(connections);
         jetty.addConnector(connector);
 
-        SignalingNode node = SignalingNode.start(settings);
-        Signaling signaling = node.signaling();
-        SignalingMetrics metrics = node.metrics();
-        JettyMetrics.register(metrics.registry(), threads, connections);
+        Node node = Node.of(settings);
+        JettyMetrics.register(node.metrics().registry(), threads, connections);
+        NodeLifeCycle lifeCycle = new NodeLifeCycle(node);
+        jetty.addBean(lifeCycle);
+        jetty.addEventListener(lifeCycle);
 
         ServletContextHandler context = new ServletContextHandler("/");
         JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> SignalingDeployment.install(servletContext, container, signaling, metrics));
+                (servletContext, container) -> Deployment.install(servletContext, container, node));
         jetty.setHandler(context);
-        jetty.setStopTimeout(SignalingDeployment.CLOSE_GRACE.toMillis());
+        jetty.setStopTimeout(Node.CLOSE_GRACE.toMillis());
 
         try {
             jetty.start();
         } catch (Exception e) {
-            signaling.close();
             jetty.stop();
-            node.close();
+            node.stop();
             throw e;
         }
         return new SignalingServer(jetty, connector, node, secure);
@@ -99,9 +96,9 @@ public final class SignalingServer implements AutoCloseable {
         return URI.create((secure ? "wss" : "ws") + "://127.0.0.1:" + port() + "/");
     }
 
-    /** The protocol core, for figures such as connection counts. */
-    public Signaling signaling() {
-        return signaling;
+    /** The node this server runs, for figures such as connection counts and cluster state. */
+    public Node node() {
+        return node;
     }
 
     /** Blocks until the server has stopped. */
@@ -116,13 +113,11 @@ public final class SignalingServer implements AutoCloseable {
 
     /**
      * Drains (not ready, new sockets refused, open ones closed with 1001 within
-     * {@code SIGNALING_DRAIN_SECONDS}), then stops Jetty.
+     * {@code SIGNALING_DRAIN_SECONDS}), then stops Jetty and the node.
      */
     @Override
     public void close() throws Exception {
-        SignalingDeployment.undeploy(signaling);
         jetty.stop();
-        node.close();
     }
 
     /** The peer directory, for its cluster state ({@link PeerDirectory#available()}). */
@@ -132,6 +127,6 @@ public final class SignalingServer implements AutoCloseable {
 
     /** Ends a drain under way early: the remaining sockets get their 1001 now. */
     public void cutDrain() {
-        signaling.cutDrain();
+        node.cutDrain();
     }
 }

@@ -1,7 +1,6 @@
 package network.chiral.signaling.server.peer;
 
 import java.time.Duration;
-
 import java.util.function.LongSupplier;
 
 import io.github.bucket4j.Bucket;
@@ -13,17 +12,12 @@ import network.chiral.signaling.server.config.RateSettings;
  * What one socket may still send: a token bucket for messages, one for the drops it may cause
  * before it is cut off, and one for registering new ids. Each is absent when its setting is 0.
  */
-final class Allowance {
+public final class Allowance {
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    /** An allowance with no limit at all. */
-    static Allowance unlimited() {
-        return new Allowance(new RateSettings(0, 1, 0), () -> 0L);
-    }
-
     /** What {@link #message} decided. */
-    enum Decision {
+    public enum Decision {
         /** Within the rate: handle it. */
         ACCEPT,
         /** Over the rate: drop it and say so. */
@@ -40,7 +34,7 @@ final class Allowance {
      * @param settings   the allowances; 0 switches one off
      * @param nanoClock  the server's monotonic clock, which the buckets refill by
      */
-    Allowance(RateSettings settings, LongSupplier nanoClock) {
+    public Allowance(RateSettings settings, LongSupplier nanoClock) {
         int rate = settings.messagesPerSecond();
         int burst = settings.burst();
         TimeMeter time = new TimeMeter() {
@@ -72,7 +66,7 @@ final class Allowance {
     }
 
     /** Takes one message from the allowance. */
-    Decision message() {
+    public Decision message() {
         if (messages == null || messages.tryConsume(1)) {
             return Decision.ACCEPT;
         }
@@ -80,7 +74,7 @@ final class Allowance {
     }
 
     /** Takes one registration of a new id; {@code false} when none is left this minute. */
-    boolean registration() {
+    public boolean registration() {
         return registrations == null || registrations.tryConsume(1);
     }
 }

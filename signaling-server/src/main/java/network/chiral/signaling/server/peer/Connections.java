@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The sockets open on this server: kept alive while they talk (the quiet ones are pinged,
  * the silent ones closed with 1001), and drained when the server stops.
  */
-final class Connections implements AutoCloseable {
+public final class Connections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
 
     private final Set<Peer> open = ConcurrentHashMap.newKeySet();
@@ -23,6 +23,7 @@ final class Connections implements AutoCloseable {
     private final long idleNanos;
     private final long pingAfterNanos;
     private final Runnable alsoEverySweep;
+    private final long sweepMillis;
     private final ScheduledExecutorService liveness;
     private final Object drained = new Object();
     private volatile boolean accepting = true;
@@ -33,7 +34,7 @@ final class Connections implements AutoCloseable {
      * @param clock          nanoseconds, as {@link System#nanoTime()}
      * @param alsoEverySweep other periodic upkeep, run with each sweep
      */
-    Connections(Duration idleTimeout, LongSupplier clock, Runnable alsoEverySweep) {
+    public Connections(Duration idleTimeout, LongSupplier clock, Runnable alsoEverySweep) {
         this.clock = clock;
         this.idleNanos = idleTimeout.toNanos();
         this.pingAfterNanos = sweepInterval(idleTimeout).toNanos();
@@ -43,8 +44,12 @@ final class Connections implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        long every = sweepInterval(idleTimeout).toMillis();
-        liveness.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        this.sweepMillis = sweepInterval(idleTimeout).toMillis();
+    }
+
+    /** Starts the liveness sweep. */
+    public void start() {
+        liveness.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     /** How often silent sockets are pinged and idle ones closed: a quarter of the timeout. */
@@ -52,11 +57,11 @@ final class Connections implements AutoCloseable {
         return idleTimeout.dividedBy(4);
     }
 
-    void add(Peer peer) {
+    public void add(Peer peer) {
         open.add(peer);
     }
 
-    void remove(Peer peer) {
+    public void remove(Peer peer) {
         open.remove(peer);
         if (!accepting) {
             synchronized (drained) {
@@ -65,16 +70,16 @@ final class Connections implements AutoCloseable {
         }
     }
 
-    int size() {
+    public int size() {
         return open.size();
     }
 
-    boolean accepting() {
+    public boolean accepting() {
         return accepting;
     }
 
     /** Pings sockets that have been quiet for a while and closes those silent too long. */
-    void sweep() {
+    public void sweep() {
         alsoEverySweep.run();
         long now = clock.getAsLong();
         for (Peer peer : open) {
@@ -90,15 +95,23 @@ final class Connections implements AutoCloseable {
     }
 
     /** Stops taking new sockets and closes every open one with 1001. */
-    void shutdown() {
+    public void shutdown() {
         accepting = false;
         for (Peer peer : open) {
             peer.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
     }
 
-    /** See {@link Signaling#drain}. */
-    boolean drain(Duration drainTime, Duration closeGrace) {
+    /**
+     * Drains the sockets, for a stop. At once no new socket is welcome; open sockets may go on
+     * for up to {@code drainTime} (so that offers under way can finish while the load balancer
+     * notices), then every one still open is closed with 1001 "server shutting down". Returns
+     * when all have closed, or {@code closeGrace} after the 1001s went out; {@link #cutDrain}
+     * ends the first wait early.
+     *
+     * @return whether every socket closed in time
+     */
+    public boolean drain(Duration drainTime, Duration closeGrace) {
         accepting = false;
         int before = open.size();
         LOG.atInfo().addKeyValue("connections", before).addKeyValue("drainSeconds", drainTime.toSeconds())
@@ -128,7 +141,7 @@ final class Connections implements AutoCloseable {
     }
 
     /** Ends a {@link #drain}'s wait now: the remaining sockets get their 1001 at once. */
-    void cutDrain() {
+    public void cutDrain() {
         drainCut = true;
         synchronized (drained) {
             drained.notifyAll();
@@ -136,7 +149,7 @@ final class Connections implements AutoCloseable {
     }
 
     /** Waits until every socket has closed or {@code timeout} has passed; whether they all did. */
-    boolean awaitDisconnected(Duration timeout) {
+    public boolean awaitDisconnected(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (drained) {
             while (!open.isEmpty()) {

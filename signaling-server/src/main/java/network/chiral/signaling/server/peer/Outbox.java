@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * that much memory and never delays anyone else's frames.
  *
  * <p>A relayed frame carries the time its sender's frame arrived, so that the write's
- * completion can report the relay latency ({@link SignalingEvents#relayWritten}).
+ * completion can report the relay latency ({@link TrafficEvents#relayWritten}).
  */
 public final class Outbox {
     /** Queued size charged for a ping frame. */
@@ -33,7 +33,7 @@ public final class Outbox {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final Runnable onOverflow;
-    private final SignalingEvents events;
+    private final TrafficEvents events;
     private final LongSupplier clock;
 
     /**
@@ -42,7 +42,7 @@ public final class Outbox {
      * @param onOverflow called once, when the backlog first passes the limit
      */
     public Outbox(Transport transport, long limitBytes, Runnable onOverflow) {
-        this(transport, limitBytes, onOverflow, SignalingEvents.NONE, System::nanoTime);
+        this(transport, limitBytes, onOverflow, TrafficEvents.NONE, System::nanoTime);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class Outbox {
      * @param events     told of bytes written and relay latencies
      * @param clock      the nanosecond clock relay receive times were taken with
      */
-    public Outbox(Transport transport, long limitBytes, Runnable onOverflow, SignalingEvents events,
+    public Outbox(Transport transport, long limitBytes, Runnable onOverflow, TrafficEvents events,
                   LongSupplier clock) {
         this.transport = transport;
         this.limitBytes = limitBytes;

@@ -1,5 +1,6 @@
 package network.chiral.signaling.server.peer;
 
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import network.chiral.signaling.api.SignalCodec;
@@ -7,8 +8,8 @@ import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.auth.Identity;
 
 /**
- * One connected socket and the id it has registered, if any. Created by {@link Signaling#open}
- * and owned by the server until the socket closes.
+ * One connected socket and the id it has registered, if any. Opened by the protocol core when
+ * the socket opens and owned by the server until it closes.
  */
 public final class Peer {
     private final Transport transport;
@@ -16,17 +17,24 @@ public final class Peer {
     private final SignalCodec codec;
     private final String remoteAddress;
     private final long openedNanos;
+    private final Allowance allowance;
     private volatile String id;
     private volatile long lastHeardNanos;
     private volatile boolean closed;
-    private final Allowance allowance;
     private volatile Identity identity;
     private volatile boolean closing;
 
-    Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
-         long nowNanos, Runnable onOverflow) {
-        this(transport, codec, remoteAddress, sendQueueBytes, nowNanos, onOverflow, SignalingEvents.NONE,
-                System::nanoTime, Identity.ANYONE, Allowance.unlimited());
+    /**
+     * What every socket of a server shares.
+     *
+     * @param codec          turns messages into frames
+     * @param sendQueueBytes backlog at which a socket that does not read is dropped
+     * @param events         told of bytes written and relay latencies
+     * @param clock          nanoseconds, as {@link System#nanoTime()}
+     * @param onOverflow     called once with the socket whose backlog passed the limit
+     */
+    public record Shared(SignalCodec codec, long sendQueueBytes, TrafficEvents events, LongSupplier clock,
+                         Consumer<Peer> onOverflow) {
     }
 
     /**
@@ -34,17 +42,16 @@ public final class Peer {
      *                  yet to authenticate (with the token of its {@code register})
      * @param allowance its message and registration allowance
      */
-    Peer(Transport transport, SignalCodec codec, String remoteAddress, long sendQueueBytes,
-         long nowNanos, Runnable onOverflow, SignalingEvents events, LongSupplier clock, Identity identity,
-         Allowance allowance) {
+    public Peer(Transport transport, String remoteAddress, Identity identity, Allowance allowance, Shared shared) {
+        this.transport = transport;
+        this.codec = shared.codec();
+        this.remoteAddress = remoteAddress;
         this.identity = identity;
         this.allowance = allowance;
-        this.transport = transport;
-        this.codec = codec;
-        this.remoteAddress = remoteAddress;
-        this.openedNanos = nowNanos;
-        this.lastHeardNanos = nowNanos;
-        this.outbox = new Outbox(transport, sendQueueBytes, onOverflow, events, clock);
+        this.openedNanos = shared.clock().getAsLong();
+        this.lastHeardNanos = openedNanos;
+        this.outbox = new Outbox(transport, shared.sendQueueBytes(), () -> shared.onOverflow().accept(this),
+                shared.events(), shared.clock());
     }
 
     /** The registered id, or {@code null} before {@code register}. */
@@ -81,52 +88,52 @@ public final class Peer {
     }
 
     /** Closes the socket once the frames already queued (such as an error reply) are written. */
-    void closeAfterQueued(int code, String reason) {
+    public void closeAfterQueued(int code, String reason) {
         closing = true;
         outbox.thenRun(() -> transport.close(code, reason));
     }
 
     /** Whether the server has decided to close this socket; what it sends meanwhile is ignored. */
-    boolean isClosing() {
+    public boolean isClosing() {
         return closing;
     }
 
     /** Who the socket authenticated as, or {@code null} before it has. */
-    Identity identity() {
+    public Identity identity() {
         return identity;
     }
 
-    void authenticate(Identity authenticated) {
+    public void authenticate(Identity authenticated) {
         this.identity = authenticated;
     }
 
-    Allowance allowance() {
+    public Allowance allowance() {
         return allowance;
     }
 
-    void bind(String newId) {
+    public void bind(String newId) {
         this.id = newId;
     }
 
-    void heard(long nowNanos) {
+    public void heard(long nowNanos) {
         this.lastHeardNanos = nowNanos;
     }
 
-    long lastHeardNanos() {
+    public long lastHeardNanos() {
         return lastHeardNanos;
     }
 
-    long openedNanos() {
+    public long openedNanos() {
         return openedNanos;
     }
 
-    boolean markClosed() {
+    public boolean markClosed() {
         boolean wasOpen = !closed;
         closed = true;
         return wasOpen;
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 

@@ -14,16 +14,15 @@ import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.server.Version;
 import network.chiral.signaling.server.config.Settings;
-import network.chiral.signaling.server.web.SignalingDeployment;
-import network.chiral.signaling.server.web.SignalingNode;
+import network.chiral.signaling.server.node.Deployment;
+import network.chiral.signaling.server.node.Node;
 
 /**
  * The server inside a servlet container (Tomcat 10.1+, Jetty 12 ee10): declared in the WAR's
- * web.xml, it reads the settings, builds the {@link SignalingNode} and installs it through
- * {@link SignalingDeployment#install}, exactly as the embedded launcher does. Undeploying the
- * WAR drains ({@code SIGNALING_DRAIN_SECONDS}), closes every socket with 1001 and stops the
- * server, through {@link SignalingDeployment#undeploy} as the launcher's SIGTERM does, then
- * leaves the cluster in cluster mode.
+ * web.xml, it reads the settings, builds the {@link Node}, installs it through
+ * {@link Deployment#install} exactly as the embedded launcher does, and starts it. Undeploying
+ * the WAR stops the node ({@link Node#stop}: drain for {@code SIGNALING_DRAIN_SECONDS}, close
+ * every socket with 1001, leave the cluster in cluster mode), as the launcher's SIGTERM does.
  *
  * <p>Settings use the same names as everywhere else and are looked up, first found wins, as an
  * environment variable, a Java system property, then a context init parameter. {@code PORT},
@@ -34,7 +33,7 @@ public final class SignalingWebApp implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingWebApp.class);
     private static final String CONTAINER = ServerContainer.class.getName();
 
-    private SignalingNode node;
+    private Node node;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -45,17 +44,18 @@ public final class SignalingWebApp implements ServletContextListener {
             throw new IllegalStateException("this container offers no Jakarta WebSocket server (attribute "
                     + CONTAINER + " is missing); enable its WebSocket support");
         }
-        SignalingNode started = SignalingNode.start(settings);
+        Node built = Node.of(settings);
         try {
-            SignalingDeployment.install(context, server, started.signaling(), started.metrics());
+            Deployment.install(context, server, built);
+            built.start();
         } catch (DeploymentException e) {
-            abandon(started);
+            built.stop();
             throw new IllegalStateException("the container refused the signaling endpoint", e);
         } catch (RuntimeException e) {
-            abandon(started);
+            built.stop();
             throw e;
         }
-        node = started;
+        node = built;
         LOG.info("signaling-server {} deployed at {}/ ({})", Version.current(), context.getContextPath(),
                 settings.describe());
     }
@@ -65,25 +65,9 @@ public final class SignalingWebApp implements ServletContextListener {
         if (node == null) {
             return;
         }
-        SignalingDeployment.undeploy(node.signaling());
-        closeQuietly(node);
+        node.stop();
         node = null;
         LOG.info("signaling-server undeployed from {}/", event.getServletContext().getContextPath());
-    }
-
-    /** A node that never went live: nothing to drain, but it may have joined the cluster. */
-    private static void abandon(SignalingNode node) {
-        node.signaling().close();
-        closeQuietly(node);
-    }
-
-    /** Leaves the cluster, if any; a failure here must not stop the container's undeploy. */
-    private static void closeQuietly(SignalingNode node) {
-        try {
-            node.close();
-        } catch (Exception e) {
-            LOG.warn("failed to release the peer directory", e);
-        }
     }
 
     /** Environment, then system properties, then context init parameters. */

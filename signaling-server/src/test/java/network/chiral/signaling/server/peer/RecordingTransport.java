@@ -8,13 +8,13 @@ import java.util.function.Consumer;
  * A transport for unit tests of the domain: records what is written and lets the test decide
  * when each write completes, as a real socket would.
  */
-final class RecordingTransport implements Transport {
-    final List<String> written = new ArrayList<>();
-    final List<Consumer<Throwable>> pending = new ArrayList<>();
-    int pings;
-    Integer closeCode;
-    String closeReason;
-    boolean completeAtOnce = true;
+public final class RecordingTransport implements Transport {
+    public final List<String> written = new ArrayList<>();
+    public final List<Consumer<Throwable>> pending = new ArrayList<>();
+    public int pings;
+    public Integer closeCode;
+    public String closeReason;
+    public boolean completeAtOnce = true;
 
     @Override
     public synchronized void sendText(String frame, Consumer<Throwable> done) {
@@ -37,7 +37,7 @@ final class RecordingTransport implements Transport {
     }
 
     /** Completes the oldest write still in flight. */
-    void completeOne() {
+    public void completeOne() {
         Consumer<Throwable> done;
         synchronized (this) {
             done = pending.remove(0);

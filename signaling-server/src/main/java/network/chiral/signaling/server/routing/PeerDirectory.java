@@ -1,0 +1,98 @@
+package network.chiral.signaling.server.routing;
+
+import java.util.List;
+
+import network.chiral.signaling.api.Relay;
+import network.chiral.signaling.server.peer.Peer;
+
+/**
+ * Which id belongs to which socket, and the route every relay takes. The in-process
+ * {@link LocalPeerDirectory} is the default; the cluster's directory replaces it without any
+ * change to the endpoint or to the protocol core. Relays go in, delivery outcomes come out;
+ * outcomes learnt after {@link #deliver} returned go to the {@link LateOutcomes} the directory
+ * was built with.
+ */
+public interface PeerDirectory {
+
+    /**
+     * Binds {@code id} to {@code peer} unless another live peer holds it, and lists who is
+     * registered, in one step (one round trip where the directory is remote).
+     *
+     * @param replacing the id {@code peer} held until now, freed in the same step if the new one
+     *                  is granted; {@code null} if none, or if {@code id} is that same id
+     * @param listLimit how many ids the listing may hold at most
+     */
+    Registration register(String id, String replacing, Peer peer, int listLimit);
+
+    /** Frees {@code id} if {@code peer} still holds it; otherwise does nothing. */
+    void release(String id, Peer peer);
+
+    /**
+     * Delivers a relay, already stamped with its sender's id, to the socket registered as its
+     * {@code to}. {@code receivedNanos} is when the sender's frame arrived (on the server's
+     * {@code System.nanoTime} clock), so the relay latency is measured when it is written.
+     */
+    Delivery deliver(Relay relay, long receivedNanos);
+
+    /** How many ids are registered. */
+    int size();
+
+    /**
+     * Whether every peer this directory may route to can be reached now: the readiness
+     * signal. The local directory always can; a clustered one cannot while its backend is
+     * down (same-node relays still work then, cross-node ones get {@link Delivery#UNAVAILABLE}).
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /** Joins whatever the directory shares its ids with (the cluster); nothing for a local one. */
+    default void join() {
+    }
+
+    /** Leaves it again: this node's ids are freed everywhere. Called once the sockets are closed. */
+    default void leave() {
+    }
+
+    /**
+     * The outcome of {@link #register}.
+     *
+     * @param granted whether the id is now the peer's (or already was)
+     * @param ids     up to the limit of registered ids, in no particular order; empty if refused
+     * @param total   how many ids are registered in all
+     */
+    record Registration(boolean granted, List<String> ids, int total) {
+        /** Another live peer holds the id. */
+        public static Registration taken() {
+            return new Registration(false, List.of(), 0);
+        }
+    }
+
+    /** Receives relays found undeliverable after {@link #deliver} returned. */
+    @FunctionalInterface
+    interface LateOutcomes {
+        /**
+         * @param sender  the socket that sent the relay (still connected, still holding its id)
+         * @param relay   the relay as it was stamped and forwarded
+         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND} or {@link Delivery#UNAVAILABLE}
+         */
+        void undelivered(Peer sender, Relay relay, Delivery outcome);
+    }
+
+    /** Outcome of {@link #deliver}. */
+    enum Delivery {
+        /** Queued on the receiver's socket. */
+        DELIVERED,
+        /** No socket holds that id. */
+        NOT_FOUND,
+        /** The receiver exists but its queue is full; it is being disconnected. */
+        DROPPED,
+        /** The receiver cannot be reached right now (a backend is down). */
+        UNAVAILABLE,
+        /**
+         * Handed to the node that holds the receiver; if that node no longer has it, the
+         * outcome arrives later through {@link LateOutcomes}.
+         */
+        FORWARDED
+    }
+}
