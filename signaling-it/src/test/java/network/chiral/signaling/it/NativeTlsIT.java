@@ -45,7 +45,7 @@ class NativeTlsIT extends ProtocolSuite {
         environment.put("SIGNALING_TLS_KEY_FILE", issued.privateKey().toString());
         environment.put("SIGNALING_TLS_RELOAD_SECONDS", "1");
         server = ServerProcess.start(environment);
-        return new SecureTarget(URI.create("wss://127.0.0.1:" + server.port() + "/"), ca, List.of(server));
+        return new SecureTarget(URI.create("wss://127.0.0.1:" + server.port() + "/"), ca, List.of(server), 0);
     }
 
     static Path workDirectory(String prefix) throws IOException {

@@ -35,7 +35,7 @@ class NginxProxyIT extends ProtocolSuite {
             server.close();
             throw e;
         }
-        return new SecureTarget(URI.create("wss://127.0.0.1:" + nginx.httpsPort() + "/"), ca, List.of(nginx, server));
+        return new SecureTarget(URI.create("wss://127.0.0.1:" + nginx.httpsPort() + "/"), ca, List.of(nginx, server), 1);
     }
 
     /**

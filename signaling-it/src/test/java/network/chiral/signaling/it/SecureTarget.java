@@ -12,8 +12,10 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * @param webSocketUri the wss:// URI of the endpoint
  * @param ca           the CA that issued the server's certificate
  * @param resources    what to close, in order, when the target is done with
+ * @param proxies      how many proxies stand between the clients and the server
  */
-record SecureTarget(URI webSocketUri, TestCertificates ca, List<AutoCloseable> resources) implements ServerTarget {
+record SecureTarget(URI webSocketUri, TestCertificates ca, List<AutoCloseable> resources, int proxies)
+        implements ServerTarget {
 
     @Override
     public WebSocketClient webSocketClient() {

@@ -31,6 +31,15 @@ interface ServerTarget extends AutoCloseable {
         return webSocketUri();
     }
 
+    /**
+     * How many proxies stand between the clients and the server. Each adds a TCP connection
+     * whose buffers hold frames for a client that stops reading, besides what the server's
+     * send queue holds (see the slow-reader case of {@link ProtocolSuite}).
+     */
+    default int proxies() {
+        return 0;
+    }
+
     /** The HTTP URI of the same context, for /health and friends (ends with a slash). */
     default URI httpUri() {
         URI ws = webSocketUri();
