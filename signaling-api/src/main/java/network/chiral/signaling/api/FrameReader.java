@@ -122,6 +122,67 @@ final class FrameReader {
         return new TopLevel(sawType, type, from, to, sdp, candidate, wrongType);
     }
 
+    /**
+     * The top-level members of a frame that {@link #read} has found sound, except {@code type}
+     * and {@code from}, each as the sender wrote it ({@code "key":value}), joined by commas.
+     */
+    static String otherMembers(JsonParserFactory parsers, String frame) {
+        StringBuilder members = new StringBuilder(frame.length());
+        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
+            parser.next();
+            int memberStart = (int) parser.getLocation().getStreamOffset();
+            while (parser.next() == JsonParser.Event.KEY_NAME) {
+                String key = parser.getString();
+                JsonParser.Event value = parser.next();
+                skip(parser, value);
+                int end = (int) Math.min(parser.getLocation().getStreamOffset(), frame.length());
+                if (!key.equals("type") && !key.equals("from")) {
+                    if (members.length() > 0) {
+                        members.append(',');
+                    }
+                    members.append(frame, trimStart(frame, memberStart, end), trimEnd(frame, memberStart, end));
+                }
+                memberStart = end;
+            }
+        }
+        return members.toString();
+    }
+
+    /** Past the end of a value already known to be sound and shallow. */
+    private static void skip(JsonParser parser, JsonParser.Event first) {
+        int depth = first == JsonParser.Event.START_OBJECT || first == JsonParser.Event.START_ARRAY ? 1 : 0;
+        while (depth > 0) {
+            switch (parser.next()) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** The first character of a member, past the comma and whitespace before it. */
+    private static int trimStart(String frame, int from, int end) {
+        int start = from;
+        while (start < end && isBetweenMembers(frame.charAt(start))) {
+            start++;
+        }
+        return start;
+    }
+
+    /** Just past the last character of a member's value. */
+    private static int trimEnd(String frame, int start, int end) {
+        int stop = end;
+        while (stop > start && isBetweenMembers(frame.charAt(stop - 1))) {
+            stop--;
+        }
+        return stop;
+    }
+
+    private static boolean isBetweenMembers(char c) {
+        return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
     /** Whether anything but whitespace follows the frame's object (Parsson throws if it is not JSON). */
     private static boolean hasMore(JsonParser parser) {
         try {

@@ -1,11 +1,11 @@
 package network.chiral.signaling.api;
 
 /**
- * A message the server passes from one peer to another: {@link Offer}, {@link Answer} or
- * {@link Candidate}. The server never trusts {@link #from()}: it replaces it with the
+ * A message the server passes from one peer to another: {@link Offer}, {@link Answer},
+ * {@link Candidate} or an application's own {@link AppMessage}. The server never trusts {@link #from()}: it replaces it with the
  * sender's registered id before forwarding.
  */
-public sealed interface Relay permits Offer, Answer, Candidate {
+public sealed interface Relay permits Offer, Answer, Candidate, AppMessage {
 
     /** The sender's id as the client wrote it; the server overwrites it. */
     String from();

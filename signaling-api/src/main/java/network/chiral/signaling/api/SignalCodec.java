@@ -57,9 +57,14 @@ public final class SignalCodec implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     }
 
-    /** The {@code type} a message has on the wire, such as {@code "offer"}. */
+    /** The {@code type} a message has on the wire, such as {@code "offer"}, or the application's own. */
     public String typeName(SignalMessage message) {
-        return aliasOf.get(message.getClass());
+        return message instanceof AppMessage app ? app.type() : aliasOf.get(message.getClass());
+    }
+
+    /** Whether {@code type} is one the protocol defines, so that no application may use it. */
+    public boolean reserved(String type) {
+        return typesByAlias.containsKey(type);
     }
 
     /** The {@code type} aliases declared on {@link SignalMessage}, with their records. */
@@ -78,6 +83,9 @@ public final class SignalCodec implements AutoCloseable {
      */
     public SignalMessage decode(String frame) throws MalformedMessageException {
         FrameReader.TopLevel top = FrameReader.read(parsers, frame);
+        if (isApplicationMessage(top)) {
+            return application(top, frame);
+        }
         String alias = aliasOf(top);
         if (isRelay(alias)) {
             return relay(alias, top);
@@ -92,6 +100,9 @@ public final class SignalCodec implements AutoCloseable {
 
     /** Writes one message as a frame, {@code type} first. */
     public String encode(SignalMessage message) {
+        if (message instanceof AppMessage app) {
+            return encodeApplication(app);
+        }
         if (message instanceof Relay relay) {
             return encodeRelay(relay);
         }
@@ -109,6 +120,37 @@ public final class SignalCodec implements AutoCloseable {
             throw new MalformedMessageException("unknown message type '" + shorten(top.type()) + "'");
         }
         return top.type();
+    }
+
+    /** An unreserved string {@code type} and a string {@code to}: the application's own message. */
+    private boolean isApplicationMessage(FrameReader.TopLevel top) {
+        return top.type() != null && !typesByAlias.containsKey(top.type()) && top.to() != null;
+    }
+
+    /** Checks the application's type, then keeps every member but {@code type} and {@code from} as sent. */
+    private AppMessage application(FrameReader.TopLevel top, String frame) throws MalformedMessageException {
+        String type = top.type();
+        if (type.isEmpty() || type.length() > AppMessage.MAX_TYPE_LENGTH || type.chars().anyMatch(Character::isISOControl)) {
+            throw new MalformedMessageException("an application message type must be 1 to "
+                    + AppMessage.MAX_TYPE_LENGTH + " characters, none of them a control character");
+        }
+        if (top.wrongType() != null) {
+            throw new MalformedMessageException("field '" + top.wrongType() + "' has the wrong type");
+        }
+        return new AppMessage(type, top.from(), top.to(), FrameReader.otherMembers(parsers, frame));
+    }
+
+    /** {@code type}, {@code from} when set, then the other members exactly as the sender wrote them. */
+    private String encodeApplication(AppMessage app) {
+        StringBuilder out = new StringBuilder(32 + app.type().length() + app.fields().length());
+        appendString(out.append("{\"type\":"), app.type());
+        if (app.from() != null) {
+            appendString(out.append(",\"from\":"), app.from());
+        }
+        if (!app.fields().isEmpty()) {
+            out.append(',').append(app.fields());
+        }
+        return out.append('}').toString();
     }
 
     /** A relay from the top level the reader kept: JSON-B's rules, without a second pass. */

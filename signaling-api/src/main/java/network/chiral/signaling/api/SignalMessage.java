@@ -7,7 +7,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
  * One JSON object on the wire: every frame in either direction is exactly one of these,
  * told apart by its {@code type} key.
  *
- * <p>The {@code permits} list and the {@link JsonbTypeInfo} list name the same records; a unit
+ * <p>The {@code permits} list and the {@link JsonbTypeInfo} list name the same records, but for
+ * {@link AppMessage}, whose {@code type} is the application's; a unit
  * test keeps them in step, because a record missing from the annotation would serialise
  * without its {@code type} and be rejected by every client.
  */
@@ -22,5 +23,5 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
     @JsonbSubtype(alias = "error", type = ErrorMessage.class)
 })
 public sealed interface SignalMessage
-        permits Register, Offer, Answer, Candidate, Ping, Pong, Peers, ErrorMessage {
+        permits Register, Offer, Answer, Candidate, Ping, Pong, Peers, ErrorMessage, AppMessage {
 }

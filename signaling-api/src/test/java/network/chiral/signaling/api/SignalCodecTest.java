@@ -28,7 +28,9 @@ class SignalCodecTest {
 
     @Test
     void everyPermittedRecordHasATypeAliasAndNoAliasNamesAnOutsider() {
-        List<Class<?>> permitted = List.of(SignalMessage.class.getPermittedSubclasses());
+        // An application's message carries its own type, so it alone has no alias.
+        List<Class<?>> permitted = java.util.Arrays.stream(SignalMessage.class.getPermittedSubclasses())
+                .filter(type -> type != AppMessage.class).toList();
         assertThat(SignalCodec.aliases().values()).containsExactlyInAnyOrderElementsOf(permitted);
     }
 
@@ -220,6 +222,46 @@ class SignalCodecTest {
     void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
         assertThat(CODEC.decode("{\"type\":\"ping\",\"ts\":5,\"from\":\"a\",\"future\":1}"))
                 .isEqualTo(new Ping(5L, "a"));
+    }
+
+    @Test
+    void anUnreservedTypeWithAStringToIsTheApplicationsOwnMessageKeptAsSent() throws Exception {
+        AppMessage app = (AppMessage) CODEC.decode(
+                "{\"type\":\"test\", \"from\":\"spoofed\" ,\"to\":\"b\",\"data\":{ \"x\" : [1, 2.50] },\"n\":1e3}");
+        assertThat(app).isEqualTo(new AppMessage("test", "spoofed", "b", "\"to\":\"b\",\"data\":{ \"x\" : [1, 2.50] },\"n\":1e3"));
+        assertThat(CODEC.typeName(app)).isEqualTo("test");
+        assertThat(CODEC.encode(app.withFrom("a")))
+                .isEqualTo("{\"type\":\"test\",\"from\":\"a\",\"to\":\"b\",\"data\":{ \"x\" : [1, 2.50] },\"n\":1e3}");
+        assertThat(CODEC.decode(CODEC.encode(app.withFrom("a")))).isEqualTo(app.withFrom("a"));
+    }
+
+    @Test
+    void anApplicationMessageMayPutItsTypeAnywhereAndCarryNothingButTo() throws Exception {
+        AppMessage app = (AppMessage) CODEC.decode("{\"to\":\"b\",\"type\":\"file-request\"}");
+        assertThat(app.fields()).isEqualTo("\"to\":\"b\"");
+        assertThat(CODEC.encode(app.withFrom("a"))).isEqualTo("{\"type\":\"file-request\",\"from\":\"a\",\"to\":\"b\"}");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"type\":\"x\",\"to\":5}                  | unknown message type 'x'",
+        "{\"type\":\"x\"}                            | unknown message type 'x'",
+        "{\"type\":\"x\",\"to\":\"b\",\"from\":[1]} | field 'from' has the wrong type",
+        "{\"type\":\"\",\"to\":\"b\"}              | an application message type must be 1 to 64 characters, none of them a control character",
+        "{\"type\":\"a\\u0001\",\"to\":\"b\"}      | an application message type must be 1 to 64 characters, none of them a control character",
+        "{\"type\":\"register\",\"to\":\"b\"}        | 'register' requires field 'clientId'",
+        "{\"type\":\"offer\",\"to\":\"b\"}           | 'offer' requires field 'sdp'",
+    })
+    void reservedTypesAndBadApplicationMessagesAreNotRelayed(String frame, String explanation) {
+        assertThatThrownBy(() -> CODEC.decode(frame)).isInstanceOf(MalformedMessageException.class).hasMessage(explanation);
+    }
+
+    @Test
+    void anApplicationTypeLongerThanTheLimitIsRefused() {
+        assertThatThrownBy(() -> CODEC.decode("{\"type\":\"" + "t".repeat(65) + "\",\"to\":\"b\"}"))
+                .hasMessageStartingWith("an application message type must be 1 to 64");
+        assertThat(CODEC.reserved("offer")).isTrue();
+        assertThat(CODEC.reserved("test")).isFalse();
     }
 
     @Test

@@ -31,7 +31,7 @@ final class HostileFrames {
     enum Kind {
         TRUNCATED, CONTROL_CHARACTER, DEEP, HUGE_NUMBER, WRONG_TYPE, UNKNOWN_TYPE, SERVER_ONLY_TYPE,
         MISSING_FIELD, ODD_CLIENT_ID, LONE_SURROGATE, DUPLICATE_KEY, PROTO_KEY, BOM, EMPTY, BINARY,
-        INVALID_UTF8, FRAGMENTED, OVERSIZED, REGISTER_STORM, RELAY_TO_SELF, RELAY_TO_NOBODY, TRAILING,
+        INVALID_UTF8, FRAGMENTED, OVERSIZED, REGISTER_STORM, RELAY_TO_SELF, RELAY_TO_NOBODY, APPLICATION_TYPE, TRAILING,
         BROKEN_IGNORED_FIELD, MUTATED
     }
 
@@ -138,7 +138,8 @@ final class HostileFrames {
             case HUGE_NUMBER -> hugeNumber(attacker);
             case WRONG_TYPE -> text(kind, pick(wrongTypes()), new Error(INVALID));
             case UNKNOWN_TYPE -> text(kind, "{\"type\":" + Json.createValue(oddString(1 + random.nextInt(40)))
-                    + ",\"to\":\"x\"}", new Error(INVALID));
+                    + ",\"x\":1}", new Error(INVALID));
+            case APPLICATION_TYPE -> application(attacker);
             case SERVER_ONLY_TYPE -> text(kind, pick(List.of(
                     "{\"type\":\"peers\",\"peers\":[\"a\"],\"total\":1}",
                     "{\"type\":\"error\",\"code\":\"internal\",\"message\":\"x\"}",
@@ -352,6 +353,32 @@ final class HostileFrames {
             expect = type.equals("candidate") ? new Silence() : new Error("peer-not-found");
         }
         return text(Kind.RELAY_TO_NOBODY, frame, expect);
+    }
+
+    /**
+     * A type the protocol does not reserve, with a string {@code to}: relayed like an offer. To
+     * oneself it comes back with every other member as written; a type over 64 characters or
+     * with a control character is refused.
+     */
+    private Attack application(Attacker attacker) {
+        String type = "app-" + oddString(random.nextInt(40));
+        String body = ",\"data\":" + payload() + ",\"n\": " + random.nextInt(1000);
+        if (random.nextInt(6) == 0) {
+            String bad = random.nextBoolean() ? "t".repeat(65 + random.nextInt(100)) : "a\\u0007b";
+            return text(Kind.APPLICATION_TYPE, "{\"type\":\"" + bad + "\",\"to\":\"x\"}", new Error(INVALID));
+        }
+        if (attacker.id() == null) {
+            return text(Kind.APPLICATION_TYPE, "{\"type\":" + Json.createValue(type) + ",\"to\":\"x\"" + body + "}",
+                    new Error(NOT_REGISTERED));
+        }
+        if (random.nextBoolean()) {
+            return text(Kind.APPLICATION_TYPE, "{\"type\":" + Json.createValue(type) + ",\"to\":\"nobody-" + random.nextLong()
+                    + "\"" + body + "}", new Error("peer-not-found"));
+        }
+        String self = Json.createValue(attacker.id()).toString();
+        String frame = "{\"from\":\"spoofed\",\"type\":" + Json.createValue(type) + ",\"to\":" + self + body + "}";
+        return new Attack(Kind.APPLICATION_TYPE, Carrier.TEXT, bytes(frame), null,
+                new Exactly("{\"type\":" + Json.createValue(type) + ",\"from\":" + self + ",\"to\":" + self + body + "}"));
     }
 
     private Attack mutated(Attacker attacker) {

@@ -203,6 +203,22 @@ abstract class ProtocolSuite {
     }
 
     @Test
+    void applicationDefinedMessagesAreRelayedLikeOffers() {
+        // The Chiral client's own tests send {"type":"test","to":...}.
+        String a = newId();
+        String b = newId();
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(b);
+        alice.send("{\"type\":\"test\",\"from\":\"mallory\",\"to\":\"" + b + "\",\"data\":{\"n\": [1, 2.50]}}");
+        assertThat(bob.nextFrame()).isEqualTo("{\"type\":\"test\",\"from\":\"" + a + "\",\"to\":\"" + b
+                + "\",\"data\":{\"n\": [1, 2.50]}}");
+        List<JsonObject> replies = alice.exchange("{\"type\":\"file-request\",\"to\":\"" + newId() + "\"}");
+        assertThat(replies).hasSize(1);
+        assertThat(replies.get(0).getString("code")).isEqualTo("peer-not-found");
+        bob.assertNothingPending();
+    }
+
+    @Test
     void permessageDeflateIsDeclinedAndRelaysStillFlow() {
         // Offered the way browsers offer it; the server must answer without the extension.
         org.eclipse.jetty.websocket.client.ClientUpgradeRequest deflating = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisException;
 import jakarta.json.JsonValue;
 
 import network.chiral.signaling.api.Answer;
+import network.chiral.signaling.api.AppMessage;
 import network.chiral.signaling.api.Candidate;
 import network.chiral.signaling.api.Offer;
 import network.chiral.signaling.api.Payload;
@@ -94,6 +95,9 @@ final class Forwarding {
         }
         if (relay instanceof Answer) {
             return new Answer(relay.from(), relay.to(), NO_PAYLOAD);
+        }
+        if (relay instanceof AppMessage app) {
+            return new AppMessage(app.type(), app.from(), app.to(), "");
         }
         return new Candidate(relay.from(), relay.to(), NO_PAYLOAD);
     }

@@ -87,6 +87,8 @@ public final class NodeMetrics implements TrafficEvents {
             }
         }
         cached(received, receivedByType, INVALID);
+        cached(received, receivedByType, APPLICATION);
+        cached(relayed, relayedByType, APPLICATION);
         for (int code : COMMON_CLOSE_CODES) {
             closed.computeIfAbsent(code, c -> closedByCode.labelValues(Integer.toString(c)));
         }

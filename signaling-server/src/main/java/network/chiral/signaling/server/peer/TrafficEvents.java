@@ -15,6 +15,9 @@ public interface TrafficEvents {
     /** Label for frames that are not a message (malformed JSON, binary frames). */
     String INVALID = "invalid";
 
+    /** Label for every application-defined message type, so that clients cannot add labels. */
+    String APPLICATION = "app";
+
     /** A socket opened. */
     default void opened() {
     }
@@ -36,7 +39,10 @@ public interface TrafficEvents {
     default void receivedBytes(int bytes) {
     }
 
-    /** A frame was handled; {@code type} is its message type or {@link #INVALID}. */
+    /**
+     * A frame was handled; {@code type} is its message type, {@link #APPLICATION} or
+     * {@link #INVALID}.
+     */
     default void received(String type) {
     }
 

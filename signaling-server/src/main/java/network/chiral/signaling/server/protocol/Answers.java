@@ -50,7 +50,7 @@ public final class Answers implements LateOutcomes {
                 throw new Refusal(ErrorCode.UNAVAILABLE, "Peer " + ClientIds.shown(relay.to()) + " cannot be reached right now");
             case DELIVERED:
             case FORWARDED:
-                events.relayed(codec.typeName(relay.message()));
+                events.relayed(Protocol.label(codec, relay.message()));
                 break;
             case DROPPED:
             default:

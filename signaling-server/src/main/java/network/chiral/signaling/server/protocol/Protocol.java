@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import network.chiral.signaling.api.AppMessage;
 import network.chiral.signaling.api.ErrorCode;
 import network.chiral.signaling.api.ErrorMessage;
 import network.chiral.signaling.api.Peers;
@@ -118,7 +119,7 @@ public final class Protocol {
         try {
             metered(peer);
             if (inbound instanceof Inbound.Decoded decoded) {
-                events.received(codec.typeName(decoded.message()));
+                events.received(label(decoded.message()));
                 dispatch(peer, decoded.message(), now);
             } else if (inbound instanceof Inbound.Malformed malformed) {
                 events.received(TrafficEvents.INVALID);
@@ -282,6 +283,15 @@ public final class Protocol {
             LOG.debug("{} {} -> {}: {}", codec.typeName(relay.message()), from, ClientIds.shown(relay.to()), delivery);
         }
         answers.report(relay, delivery);
+    }
+
+    /** The metric label of a message: application types share one, so clients cannot add labels. */
+    static String label(SignalCodec codec, SignalMessage message) {
+        return message instanceof AppMessage ? TrafficEvents.APPLICATION : codec.typeName(message);
+    }
+
+    private String label(SignalMessage message) {
+        return label(codec, message);
     }
 
     private void overflowed(Peer peer) {

@@ -67,6 +67,24 @@ class ProtocolTest {
     }
 
     @Test
+    void applicationMessagesAreRelayedLikeOffersWithTheSenderStamped() {
+        RecordingTransport a = new RecordingTransport();
+        RecordingTransport b = new RecordingTransport();
+        Peer alice = signaling.open(a, "x");
+        Peer bob = signaling.open(b, "x");
+        receive(alice, "{\"type\":\"test\",\"to\":\"bob\",\"n\":1}");
+        assertThat(last(a)).contains("\"code\":\"not-registered\"").contains("'test'");
+        receive(alice, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        receive(bob, "{\"type\":\"register\",\"clientId\":\"bob\"}");
+
+        receive(alice, "{\"type\":\"test\",\"from\":\"bob\",\"to\":\"bob\",\"payload\":{\"chunk\":[1, 2]}}");
+        assertThat(last(b)).isEqualTo("{\"type\":\"test\",\"from\":\"alice\",\"to\":\"bob\",\"payload\":{\"chunk\":[1, 2]}}");
+
+        receive(alice, "{\"type\":\"test\",\"to\":\"carol\"}");
+        assertThat(last(a)).contains("\"code\":\"peer-not-found\"").contains("Peer carol not found");
+    }
+
+    @Test
     void theCapKeepsTheCallerInTheList() {
         signaling.close();
         signaling = create(Map.of("SIGNALING_PEERS_LIST_LIMIT", "2"));
