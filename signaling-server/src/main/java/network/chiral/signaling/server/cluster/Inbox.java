@@ -101,7 +101,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     private void forwarded(Envelope.Forward forward, Relay relay) {
         Peer receiver = node.local(relay.to());
         if (receiver != null) {
-            receiver.send(relay.message());
+            receiver.relay(relay.message());
         } else {
             // It left this node after the sender looked it up: tell the sender's node.
             node.sendBack(forward.origin(), new Envelope.Bounce(forward.frame()));

@@ -137,7 +137,7 @@ public final class RedisPeerDirectory implements PeerDirectory {
     public Registration register(String id, String replacing, Peer peer, int listLimit) {
         Peer holder = locals.putIfAbsent(id, peer);
         if (holder != null && holder != peer) {
-            return Registration.taken();
+            return Registration.taken(holder);
         }
         boolean claimed = holder == null;
         if (available()) {
@@ -145,19 +145,19 @@ public final class RedisPeerDirectory implements PeerDirectory {
                 if (!claimed) {
                     // Already this peer's: only the list is needed.
                     List<Object> listed = ClusterScripts.LIST.run(link.sync(), String.valueOf(listLimit));
-                    return new Registration(true, ids(listed.get(1)), total(listed.get(0)));
+                    return Registration.granted(ids(listed.get(1)), total(listed.get(0)));
                 }
                 List<Object> registered = ClusterScripts.REGISTER.run(link.sync(), nodeId, id,
                         replacing == null ? "" : replacing, String.valueOf(listLimit));
                 if ((Long) registered.get(0) == 0) {
                     locals.remove(id, peer);
-                    return Registration.taken();
+                    return Registration.taken(null);
                 }
                 routes.forget(id);
                 if (replacing != null) {
                     locals.remove(replacing, peer);
                 }
-                return new Registration(true, ids(registered.get(2)), total(registered.get(1)));
+                return Registration.granted(ids(registered.get(2)), total(registered.get(1)));
             } catch (RedisException e) {
                 failed(e, true);
             }
@@ -168,7 +168,7 @@ public final class RedisPeerDirectory implements PeerDirectory {
         if (replacing != null) {
             locals.remove(replacing, peer);
         }
-        return new Registration(true, locals.keySet().stream().limit(listLimit).toList(), locals.size());
+        return Registration.granted(locals.keySet().stream().limit(listLimit).toList(), locals.size());
     }
 
     private static List<String> ids(Object listed) {

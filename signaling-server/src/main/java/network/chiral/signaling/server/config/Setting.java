@@ -15,6 +15,8 @@ public enum Setting {
             "A socket that sends nothing (not even a pong) for this long is closed with 1001."),
     SEND_QUEUE_BYTES("SIGNALING_SEND_QUEUE_BYTES", "1048576",
             "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
+    TAKEOVER_PROBE_MILLIS("SIGNALING_TAKEOVER_PROBE_MILLIS", "2000",
+            "When a socket registers an id another socket holds, how long the holder has to answer a ping before the newcomer takes the id over (0: never; the newcomer gets id-taken)."),
     LOG_LEVEL("SIGNALING_LOG_LEVEL", "info",
             "trace, debug, info, warn or error. RUST_LOG is read when this is unset."),
     LOG_FORMAT("SIGNALING_LOG_FORMAT", "text",

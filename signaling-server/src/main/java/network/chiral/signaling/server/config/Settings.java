@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
  * @param sendQueueBytes  outbound backlog one socket may have before it is dropped
  * @param logLevel        root log level, lower case
  * @param operations      metrics access, drain time and log format
+ * @param protocol        id takeovers and peer-list updates
  * @param cluster         cluster mode, when {@code SIGNALING_CLUSTER_REDIS_URL} is set
  * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param trustedProxies  proxies whose forwarded-for headers are believed
@@ -33,6 +34,7 @@ public record Settings(
         int sendQueueBytes,
         String logLevel,
         Operations operations,
+        ProtocolSettings protocol,
         Optional<ClusterSettings> cluster,
         SecuritySettings security,
         TrustedProxies trustedProxies,
@@ -58,12 +60,13 @@ public record Settings(
         String logLevel = logLevel(source);
         read.record(Setting.LOG_LEVEL, logLevel);
         Operations operations = Operations.read(read);
+        ProtocolSettings protocol = ProtocolSettings.read(read);
         Optional<ClusterSettings> cluster = ClusterSettings.read(read);
         SecuritySettings security = SecuritySettings.read(read);
         TrustedProxies trustedProxies = trustedProxies(read);
         Tls tls = tls(read);
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, cluster, security, trustedProxies, tls, read.effective());
+                operations, protocol, cluster, security, trustedProxies, tls, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

@@ -20,6 +20,7 @@ import network.chiral.signaling.server.peer.Connections;
 import network.chiral.signaling.server.peer.TrafficEvents;
 import network.chiral.signaling.server.protocol.Answers;
 import network.chiral.signaling.server.protocol.Protocol;
+import network.chiral.signaling.server.protocol.Scheduler;
 import network.chiral.signaling.server.routing.LocalPeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory.LateOutcomes;
@@ -67,8 +68,9 @@ public final class Node {
         this.admission = new Admission(settings.security().admission());
         IceServers iceServers = new IceServers(settings.security().turn(), Clock.systemUTC());
         this.connections = new Connections(settings.idleTimeout(), builder.clock, admission::sweep);
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : connections::after;
         this.protocol = new Protocol(settings, new Protocol.Parts(codec, directory, connections, answers, events,
-                builder.clock, authenticator, admission, iceServers));
+                builder.clock, authenticator, admission, iceServers, scheduler));
         this.door = new Door(connections, admission, authenticator, events);
         readiness.require("accepting", connections::accepting);
         if (settings.cluster().isPresent()) {
@@ -189,6 +191,7 @@ public final class Node {
         private LongSupplier clock = System::nanoTime;
         private Function<LateOutcomes, PeerDirectory> directory;
         private TrafficEvents events;
+        private Scheduler scheduler;
 
         private Builder(Settings settings) {
             this.settings = settings;
@@ -212,6 +215,12 @@ public final class Node {
         /** Where traffic is reported instead of the node's metrics. */
         public Builder events(TrafficEvents traffic) {
             this.events = traffic;
+            return this;
+        }
+
+        /** What runs the protocol's timers instead of the liveness thread (a test's own hand). */
+        public Builder scheduler(Scheduler timers) {
+            this.scheduler = timers;
             return this;
         }
 

@@ -8,6 +8,11 @@ public final class CloseCodes {
     public static final int POLICY_VIOLATION = 1008;
     /** A frame over the size limit. */
     public static final int TOO_BIG = 1009;
+    /**
+     * Another socket registered this socket's id and this one did not answer a ping in time, or
+     * the newcomer's credential names the id: the client has moved to a new connection.
+     */
+    public static final int REPLACED = 4000;
 
     private CloseCodes() {
     }

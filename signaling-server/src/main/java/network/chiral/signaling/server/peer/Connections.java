@@ -52,6 +52,11 @@ public final class Connections implements AutoCloseable {
         liveness.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code task} after {@code delay} on the liveness thread, which must not be blocked long. */
+    public void after(Duration delay, Runnable task) {
+        liveness.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** How often silent sockets are pinged and idle ones closed: a quarter of the timeout. */
     static Duration sweepInterval(Duration idleTimeout) {
         return idleTimeout.dividedBy(4);

@@ -23,6 +23,7 @@ public final class Peer {
     private volatile boolean closed;
     private volatile Identity identity;
     private volatile boolean closing;
+    private volatile Consumer<SignalMessage> watcher;
 
     /**
      * What every socket of a server shares.
@@ -75,10 +76,29 @@ public final class Peer {
      * Returns {@code false} if the queue is full.
      */
     public boolean relay(SignalMessage message, long receivedNanos) {
+        Consumer<SignalMessage> copies = watcher;
+        if (copies != null) {
+            copies.accept(message);
+        }
         return outbox.sendRelay(codec.encode(message), receivedNanos);
     }
 
-    boolean ping() {
+    /** Queues a relay that arrived from another node, whose arrival time there is not known. */
+    public boolean relay(SignalMessage message) {
+        return relay(message, Outbox.UNTIMED);
+    }
+
+    /**
+     * While set, every relay queued for this socket is also handed to {@code copies}: when
+     * another socket claims this one's id and this one's liveness is in doubt, what it is sent
+     * meanwhile must not be lost if it turns out dead. {@code null} stops it.
+     */
+    public void watch(Consumer<SignalMessage> copies) {
+        this.watcher = copies;
+    }
+
+    /** Sends a WebSocket ping; a live client answers with a pong. */
+    public boolean ping() {
         return outbox.sendPing();
     }
 

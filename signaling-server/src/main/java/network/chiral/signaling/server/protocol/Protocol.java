@@ -1,7 +1,5 @@
 package network.chiral.signaling.server.protocol;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -12,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import network.chiral.signaling.api.AppMessage;
 import network.chiral.signaling.api.ErrorCode;
 import network.chiral.signaling.api.ErrorMessage;
-import network.chiral.signaling.api.Peers;
 import network.chiral.signaling.api.Ping;
 import network.chiral.signaling.api.Pong;
 import network.chiral.signaling.api.Register;
@@ -40,7 +37,7 @@ import network.chiral.signaling.server.turn.IceServers;
  * {@link #heard} and {@link #closed}; this class only dispatches. Its collaborators are built
  * and handed in by the node (its composition root), which also owns the lifecycle.
  */
-public final class Protocol {
+public final class Protocol implements Registrations.Sockets {
     private static final Logger LOG = LoggerFactory.getLogger(Protocol.class);
 
     private final Settings settings;
@@ -52,7 +49,8 @@ public final class Protocol {
     private final LongSupplier clock;
     private final Authenticator authenticator;
     private final Admission admission;
-    private final IceServers iceServers;
+    private final Registrations registrations;
+    private final Takeovers takeovers;
     private final Peer.Shared shared;
 
     /**
@@ -69,18 +67,21 @@ public final class Protocol {
         this.clock = parts.clock();
         this.authenticator = parts.authenticator();
         this.admission = parts.admission();
-        this.iceServers = parts.iceServers();
         this.shared = new Peer.Shared(codec, settings.sendQueueBytes(), events, clock, this::overflowed);
+        this.registrations = new Registrations(directory, answers, parts.iceServers(), settings.peersListLimit(),
+                settings.protocol().takeoverProbe(), parts.scheduler(), clock, this);
+        this.takeovers = registrations.takeovers();
     }
 
     /**
      * What the protocol works with.
      *
-     * @param clock nanoseconds, as {@link System#nanoTime()}
+     * @param clock     nanoseconds, as {@link System#nanoTime()}
+     * @param scheduler runs the takeover probes' deadlines
      */
     public record Parts(SignalCodec codec, PeerDirectory directory, Connections connections, Answers answers,
                         TrafficEvents events, LongSupplier clock, Authenticator authenticator, Admission admission,
-                        IceServers iceServers) {
+                        IceServers iceServers, Scheduler scheduler) {
     }
 
     /**
@@ -109,11 +110,14 @@ public final class Protocol {
      * Handles one frame from {@code peer}. Never throws: a client's mistake becomes an
      * {@code error} reply, a server fault an {@code internal} one.
      */
+    @Override
     public void receive(Peer peer, Inbound inbound) {
         long now = clock.getAsLong();
         peer.heard(now);
-        if (peer.isClosing()) {
-            // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
+        takeovers.heardFrom(peer);
+        if (peer.isClosing() || takeovers.defer(peer, inbound)) {
+            // Refused for good (unauthenticated, flooding): what it sends until the close is
+            // ignored. Or its register waits on a takeover probe: the rest waits too, in order.
             return;
         }
         try {
@@ -146,9 +150,11 @@ public final class Protocol {
     /** Any sign of life that is not a message (a pong frame). */
     public void heard(Peer peer) {
         peer.heard(clock.getAsLong());
+        takeovers.heardFrom(peer);
     }
 
     /** The socket has closed, for whatever reason. Frees its id at once. */
+    @Override
     public void closed(Peer peer, int code, String reason) {
         if (!peer.markClosed()) {
             return;
@@ -160,6 +166,7 @@ public final class Protocol {
         if (id != null) {
             directory.release(id, peer);
         }
+        takeovers.closed(peer);
         long millis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - peer.openedNanos());
         LOG.atInfo()
                 .addKeyValue("clientId", id)
@@ -231,46 +238,7 @@ public final class Protocol {
         if (subject.isPresent() && !subject.get().equals(id)) {
             throw new Refusal(ErrorCode.FORBIDDEN, "this token may only register the id it was issued for");
         }
-        String previous = peer.id();
-        boolean renaming = !id.equals(previous);
-        if (renaming && !peer.allowance().registration()) {
-            throw new Refusal(ErrorCode.RATE_LIMITED, "too many registrations of new ids; retry later");
-        }
-        PeerDirectory.Registration registration =
-                directory.register(id, renaming ? previous : null, peer, settings.peersListLimit());
-        if (!registration.granted()) {
-            throw new Refusal(ErrorCode.ID_TAKEN, "Client id " + id + " is already registered by another connection");
-        }
-        if (renaming) {
-            peer.bind(id);
-            if (peer.isClosed()) {
-                // The socket closed while we registered it: do not leave its id behind.
-                directory.release(id, peer);
-                return;
-            }
-            var line = LOG.atInfo().addKeyValue("clientId", id).addKeyValue("remote", peer.remoteAddress());
-            if (previous != null) {
-                line = line.addKeyValue("previousId", previous);
-            }
-            line.log("registered");
-        }
-        peer.send(new Peers(listFor(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null)));
-    }
-
-    /** Up to the list limit of registered ids, the caller's first so that a cap never hides it. */
-    private List<String> listFor(String caller, List<String> listed) {
-        int limit = settings.peersListLimit();
-        List<String> ids = new ArrayList<>(Math.min(limit, listed.size() + 1));
-        ids.add(caller);
-        for (String id : listed) {
-            if (ids.size() >= limit) {
-                break;
-            }
-            if (!id.equals(caller)) {
-                ids.add(id);
-            }
-        }
-        return ids;
+        registrations.register(peer, id);
     }
 
     private void relay(Peer peer, Relay relay, long receivedNanos) throws Refusal {

@@ -16,12 +16,12 @@ public final class LocalPeerDirectory implements PeerDirectory {
     public Registration register(String id, String replacing, Peer peer, int listLimit) {
         Peer holder = peers.putIfAbsent(id, peer);
         if (holder != null && holder != peer) {
-            return Registration.taken();
+            return Registration.taken(holder);
         }
         if (replacing != null) {
             peers.remove(replacing, peer);
         }
-        return new Registration(true, list(listLimit), peers.size());
+        return Registration.granted(list(listLimit), peers.size());
     }
 
     @Override

@@ -60,11 +60,18 @@ public interface PeerDirectory {
      * @param granted whether the id is now the peer's (or already was)
      * @param ids     up to the limit of registered ids, in no particular order; empty if refused
      * @param total   how many ids are registered in all
+     * @param holder  when refused, the socket of this node that holds the id; {@code null} if
+     *                it is held on another node (or granted)
      */
-    record Registration(boolean granted, List<String> ids, int total) {
-        /** Another live peer holds the id. */
-        public static Registration taken() {
-            return new Registration(false, List.of(), 0);
+    record Registration(boolean granted, List<String> ids, int total, Peer holder) {
+        /** The id is this peer's; {@code ids} and {@code total} list who is registered. */
+        public static Registration granted(List<String> ids, int total) {
+            return new Registration(true, ids, total, null);
+        }
+
+        /** Another peer holds the id: {@code holder} on this node, or {@code null} on another. */
+        public static Registration taken(Peer holder) {
+            return new Registration(false, List.of(), 0, holder);
         }
     }
 

@@ -1,7 +1,9 @@
 package network.chiral.signaling.server.node;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -23,9 +25,15 @@ import network.chiral.signaling.server.routing.PeerDirectory.LateOutcomes;
  */
 public final class TestNode implements AutoCloseable {
     private final Node node;
+    private final List<Runnable> timers;
 
-    private TestNode(Node node) {
-        this.node = node;
+    private TestNode(Node.Builder builder, List<Runnable> timers) {
+        this.node = builder.scheduler((delay, task) -> timers.add(task)).build();
+        this.timers = timers;
+    }
+
+    private TestNode(Node.Builder builder) {
+        this(builder, new CopyOnWriteArrayList<>());
     }
 
     /** A node with these settings, on this nanosecond clock, reporting to these events (or its metrics). */
@@ -34,7 +42,7 @@ public final class TestNode implements AutoCloseable {
         if (events != null) {
             builder.events(events);
         }
-        return new TestNode(builder.build());
+        return new TestNode(builder);
     }
 
     /** A node with these settings on this nanosecond clock. */
@@ -44,7 +52,7 @@ public final class TestNode implements AutoCloseable {
 
     /** A node whose directory the test makes, given where late outcomes go. */
     public static TestNode withDirectory(Map<String, String> settings, Function<LateOutcomes, PeerDirectory> directory) {
-        return new TestNode(Node.builder(Settings.load(settings::get)).directory(directory).build());
+        return new TestNode(Node.builder(Settings.load(settings::get)).directory(directory));
     }
 
     public Protocol protocol() {
@@ -98,6 +106,13 @@ public final class TestNode implements AutoCloseable {
 
     public boolean accepting() {
         return node.connections.accepting();
+    }
+
+    /** Runs every timer set so far (takeover probes' deadlines), as if their time had come. */
+    public void runTimers() {
+        List<Runnable> due = List.copyOf(timers);
+        timers.clear();
+        due.forEach(Runnable::run);
     }
 
     /** One run of the liveness sweep. */

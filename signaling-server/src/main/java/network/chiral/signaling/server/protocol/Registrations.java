@@ -1,0 +1,175 @@
+package network.chiral.signaling.server.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import network.chiral.signaling.api.ErrorCode;
+import network.chiral.signaling.api.Peers;
+import network.chiral.signaling.api.SignalMessage;
+import network.chiral.signaling.server.peer.CloseCodes;
+import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.routing.PeerDirectory;
+import network.chiral.signaling.server.routing.PeerDirectory.Registration;
+import network.chiral.signaling.server.turn.IceServers;
+
+/**
+ * What a {@code register} does: binds the id, or takes it over from a socket that is gone, and
+ * answers with the peer list. An id held by another socket of this node is given up at once when
+ * the newcomer's credential names it (the proof is the token), and otherwise after the holder
+ * failed to show it is alive ({@link Takeovers}).
+ */
+final class Registrations implements Takeovers.Outcome {
+    private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
+
+    /** What the protocol does for a registration it cannot do itself. */
+    interface Sockets {
+        /** The socket has closed: free its id. */
+        void closed(Peer peer, int code, String reason);
+
+        /** Handles a frame from {@code peer} as if it had just arrived. */
+        void receive(Peer peer, Inbound frame);
+    }
+
+    private final PeerDirectory directory;
+    private final Answers answers;
+    private final IceServers iceServers;
+    private final int listLimit;
+    private final Takeovers takeovers;
+    private final Sockets sockets;
+
+    /**
+     * @param probeTime how long a holder has to show it is alive (zero: never taken over)
+     * @param clock     nanoseconds, as {@link System#nanoTime()}
+     */
+    Registrations(PeerDirectory directory, Answers answers, IceServers iceServers, int listLimit,
+                  Duration probeTime, Scheduler scheduler, LongSupplier clock, Sockets sockets) {
+        this.directory = directory;
+        this.answers = answers;
+        this.iceServers = iceServers;
+        this.listLimit = listLimit;
+        this.takeovers = new Takeovers(probeTime, scheduler, clock, this);
+        this.sockets = sockets;
+    }
+
+    /** The probes under way, which the protocol tells of what its sockets do. */
+    Takeovers takeovers() {
+        return takeovers;
+    }
+
+    /** Registers {@code id} (already checked) for {@code peer}; the answer may come later. */
+    void register(Peer peer, String id) throws Refusal {
+        String previous = peer.id();
+        boolean renaming = !id.equals(previous);
+        if (renaming && !peer.allowance().registration()) {
+            throw new Refusal(ErrorCode.RATE_LIMITED, "too many registrations of new ids; retry later");
+        }
+        Registration registration = claim(peer, id);
+        Peer holder = registration.holder();
+        if (!registration.granted() && holder != null) {
+            if (peer.identity().subject().isPresent()) {
+                // The credential names this id: whoever holds it now is this client's old socket.
+                replace(holder, id, "its token names the id");
+                registration = claim(peer, id);
+            } else if (takeovers.enabled() && takeovers.start(id, holder, peer)) {
+                return;
+            }
+        }
+        if (!registration.granted()) {
+            throw taken(id);
+        }
+        answer(peer, id, previous, registration);
+    }
+
+    @Override
+    public void holderAlive(Takeovers.Probe probe) {
+        answers.refuse(probe.newcomer, taken(probe.id));
+    }
+
+    @Override
+    public void holderGone(Takeovers.Probe probe, boolean holderClosed) {
+        if (!holderClosed) {
+            replace(probe.holder, probe.id, "it did not answer a ping");
+        }
+        Peer newcomer = probe.newcomer;
+        if (newcomer.isClosed()) {
+            return;
+        }
+        String previous = newcomer.id();
+        Registration registration = claim(newcomer, probe.id);
+        if (!registration.granted()) {
+            answers.refuse(newcomer, taken(probe.id));
+            return;
+        }
+        answer(newcomer, probe.id, previous, registration);
+        // What the gone holder was sent while it was probed goes to its successor, in order.
+        for (SignalMessage relay : probe.copies()) {
+            newcomer.relay(relay);
+        }
+        if (probe.overflowed() > 0) {
+            LOG.atWarn().addKeyValue("clientId", probe.id).addKeyValue("lost", probe.overflowed())
+                    .log("more relays than can be kept arrived while the old socket was probed");
+        }
+    }
+
+    @Override
+    public void replay(Peer newcomer, List<Inbound> frames) {
+        for (Inbound frame : frames) {
+            sockets.receive(newcomer, frame);
+        }
+    }
+
+    private Registration claim(Peer peer, String id) {
+        String previous = peer.id();
+        return directory.register(id, id.equals(previous) ? null : previous, peer, listLimit);
+    }
+
+    /** Closes {@code holder}, whose id another socket takes, and frees the id now. */
+    private void replace(Peer holder, String id, String why) {
+        LOG.atInfo().addKeyValue("clientId", id).addKeyValue("remote", holder.remoteAddress())
+                .log("id taken over by a new socket: " + why);
+        holder.close(CloseCodes.REPLACED, "replaced");
+        sockets.closed(holder, CloseCodes.REPLACED, "replaced");
+    }
+
+    private static Refusal taken(String id) {
+        return new Refusal(ErrorCode.ID_TAKEN, "Client id " + id + " is already registered by another connection");
+    }
+
+    /** Binds the id the directory granted and sends the {@code peers} reply. */
+    private void answer(Peer peer, String id, String previous, Registration registration) {
+        if (!id.equals(previous)) {
+            peer.bind(id);
+            if (peer.isClosed()) {
+                // The socket closed while we registered it: do not leave its id behind.
+                directory.release(id, peer);
+                return;
+            }
+            var line = LOG.atInfo().addKeyValue("clientId", id).addKeyValue("remote", peer.remoteAddress());
+            if (previous != null) {
+                line = line.addKeyValue("previousId", previous);
+            }
+            line.log("registered");
+        }
+        peer.send(new Peers(listFor(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null)));
+    }
+
+    /** Up to the list limit of registered ids, the caller's first so that a cap never hides it. */
+    private List<String> listFor(String caller, List<String> listed) {
+        List<String> ids = new ArrayList<>(Math.min(listLimit, listed.size() + 1));
+        ids.add(caller);
+        for (String id : listed) {
+            if (ids.size() >= listLimit) {
+                break;
+            }
+            if (!id.equals(caller)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,189 @@
+package network.chiral.signaling.server.protocol;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
+
+import network.chiral.signaling.api.SignalMessage;
+import network.chiral.signaling.server.peer.Peer;
+
+/**
+ * Claims of an id that another socket of this node holds, while the holder's liveness is in
+ * doubt. A client whose network changed reconnects and registers its id again while the server
+ * still holds its old, half-open socket; the server pings that holder and waits up to the probe
+ * time: any frame or pong from it proves it alive and the newcomer hears {@code id-taken}; silence
+ * means it is gone, and the newcomer takes the id over.
+ *
+ * <p>While a probe runs nothing is lost or reordered: relays queued for the holder are copied, so
+ * that a dead holder's are delivered to the newcomer after its {@code peers} reply; and the
+ * newcomer's own frames wait, to be handled in order once its {@code register} is answered.
+ */
+final class Takeovers {
+    /** Frames a newcomer may send while its register waits; more are refused. */
+    private static final int DEFERRED_LIMIT = 256;
+    /** Relays copied for a newcomer; beyond this their senders are told they may be lost. */
+    private static final int COPIED_LIMIT = 1024;
+
+    /** What a finished probe leads to; the protocol carries it out. */
+    interface Outcome {
+        /** The holder answered: the newcomer is refused; the copies are dropped. */
+        void holderAlive(Probe probe);
+
+        /** The holder is gone (silent, or closed meanwhile): the newcomer gets the id. */
+        void holderGone(Probe probe, boolean holderClosed);
+
+        /** The newcomer's deferred frames, in order, once its register is answered. */
+        void replay(Peer newcomer, List<Inbound> frames);
+    }
+
+    /** A claim being decided. */
+    static final class Probe {
+        final String id;
+        final Peer holder;
+        final Peer newcomer;
+        final long startedNanos;
+        private final Deque<Inbound> deferred = new ArrayDeque<>();
+        private final List<SignalMessage> copies = new ArrayList<>();
+        private int overflowed;
+        private boolean done;
+
+        Probe(String id, Peer holder, Peer newcomer, long startedNanos) {
+            this.id = id;
+            this.holder = holder;
+            this.newcomer = newcomer;
+            this.startedNanos = startedNanos;
+        }
+
+        private synchronized void copy(SignalMessage relay) {
+            if (done) {
+                return;
+            }
+            if (copies.size() < COPIED_LIMIT) {
+                copies.add(relay);
+            } else {
+                overflowed++;
+            }
+        }
+
+        /** The relays the holder was sent during the probe, in order. */
+        synchronized List<SignalMessage> copies() {
+            return List.copyOf(copies);
+        }
+
+        /** How many relays came after the copies were full. */
+        synchronized int overflowed() {
+            return overflowed;
+        }
+    }
+
+    private final ConcurrentMap<String, Probe> byId = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Peer, Probe> byHolder = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Peer, Probe> byNewcomer = new ConcurrentHashMap<>();
+    private final Duration probeTime;
+    private final Scheduler scheduler;
+    private final LongSupplier clock;
+    private final Outcome outcome;
+
+    Takeovers(Duration probeTime, Scheduler scheduler, LongSupplier clock, Outcome outcome) {
+        this.probeTime = probeTime;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.outcome = outcome;
+    }
+
+    /** Whether claims of a held id are probed at all ({@code SIGNALING_TAKEOVER_PROBE_MILLIS} above 0). */
+    boolean enabled() {
+        return !probeTime.isZero();
+    }
+
+    /**
+     * Starts probing {@code holder} for {@code newcomer}'s claim of {@code id}. Returns false if
+     * that id's holder is already being probed (the caller refuses the newcomer at once).
+     */
+    boolean start(String id, Peer holder, Peer newcomer) {
+        Probe probe = new Probe(id, holder, newcomer, clock.getAsLong());
+        if (byId.putIfAbsent(id, probe) != null) {
+            return false;
+        }
+        byHolder.put(holder, probe);
+        byNewcomer.put(newcomer, probe);
+        holder.watch(probe::copy);
+        holder.ping();
+        scheduler.after(probeTime, () -> expire(probe));
+        return true;
+    }
+
+    /** Holds a frame of a newcomer whose register is being decided; false if it has none pending. */
+    boolean defer(Peer peer, Inbound frame) {
+        Probe probe = byNewcomer.get(peer);
+        if (probe == null) {
+            return false;
+        }
+        synchronized (probe) {
+            if (probe.done) {
+                return false;
+            }
+            if (probe.deferred.size() < DEFERRED_LIMIT) {
+                probe.deferred.add(frame);
+            }
+            // Beyond the limit a client is flooding while it waits: what it sends is dropped.
+            return true;
+        }
+    }
+
+    /** Any sign of life from a socket: a holder being probed is alive. */
+    void heardFrom(Peer peer) {
+        Probe probe = byHolder.get(peer);
+        if (probe != null) {
+            finish(probe, Ending.ALIVE);
+        }
+    }
+
+    /** A socket closed: a probed holder is gone; a waiting newcomer gives up its claim. */
+    void closed(Peer peer) {
+        Probe held = byHolder.get(peer);
+        if (held != null) {
+            finish(held, Ending.HOLDER_CLOSED);
+        }
+        Probe claimed = byNewcomer.get(peer);
+        if (claimed != null) {
+            finish(claimed, Ending.NEWCOMER_LEFT);
+        }
+    }
+
+    private void expire(Probe probe) {
+        finish(probe, probe.holder.lastHeardNanos() - probe.startedNanos > 0 ? Ending.ALIVE : Ending.SILENT);
+    }
+
+    private enum Ending { ALIVE, SILENT, HOLDER_CLOSED, NEWCOMER_LEFT }
+
+    private void finish(Probe probe, Ending ending) {
+        List<Inbound> replay;
+        synchronized (probe) {
+            if (probe.done) {
+                return;
+            }
+            probe.done = true;
+            replay = List.copyOf(probe.deferred);
+            probe.deferred.clear();
+        }
+        probe.holder.watch(null);
+        byId.remove(probe.id, probe);
+        byHolder.remove(probe.holder, probe);
+        byNewcomer.remove(probe.newcomer, probe);
+        switch (ending) {
+            case ALIVE -> outcome.holderAlive(probe);
+            case SILENT -> outcome.holderGone(probe, false);
+            case HOLDER_CLOSED -> outcome.holderGone(probe, true);
+            case NEWCOMER_LEFT -> {
+                return;
+            }
+        }
+        outcome.replay(probe.newcomer, replay);
+    }
+}

@@ -1,0 +1,188 @@
+package network.chiral.signaling.server.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.server.auth.Identity;
+import network.chiral.signaling.server.node.TestNode;
+import network.chiral.signaling.server.peer.CloseCodes;
+import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.peer.RecordingTransport;
+
+/**
+ * A client whose network changed registers its id again from a new socket while the server still
+ * holds the old, half-open one: the old one is probed, and the id goes to whoever is alive.
+ */
+class TakeoverTest {
+    private final SignalCodec codec = new SignalCodec();
+    private final AtomicLong now = new AtomicLong(1_000);
+    private TestNode signaling = create(Map.of());
+
+    private TestNode create(Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(Map.of("SIGNALING_IDLE_TIMEOUT_SECONDS", "60"));
+        all.putAll(values);
+        return TestNode.of(all, now::get);
+    }
+
+    @AfterEach
+    void close() {
+        signaling.close();
+    }
+
+    private void receive(Peer peer, String frame) {
+        signaling.receive(peer, Inbound.of(codec, frame));
+    }
+
+    private Peer registered(RecordingTransport transport, String id) {
+        Peer peer = signaling.open(transport, "192.0.2.1");
+        receive(peer, "{\"type\":\"register\",\"clientId\":\"" + id + "\"}");
+        assertThat(transport.written).last().asString().startsWith("{\"type\":\"peers\"");
+        return peer;
+    }
+
+    @Test
+    void aSilentHolderLosesItsIdAndTheNewcomerGetsItWithWhatWasSentMeanwhile() {
+        RecordingTransport old = new RecordingTransport();
+        registered(old, "alice");
+        RecordingTransport bobSocket = new RecordingTransport();
+        Peer bob = registered(bobSocket, "bob");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+
+        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        assertThat(fresh.written).as("no answer while the holder is probed").isEmpty();
+        assertThat(old.pings).as("the holder is pinged").isEqualTo(1);
+        receive(bob, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
+        assertThat(bobSocket.written).as("the sender hears nothing: its offer is kept").hasSize(1);
+
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+
+        assertThat(old.closeCode).isEqualTo(CloseCodes.REPLACED);
+        assertThat(old.closeReason).isEqualTo("replaced");
+        assertThat(fresh.written).hasSize(2);
+        assertThat(fresh.written.get(0)).startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
+        assertThat(fresh.written.get(1)).isEqualTo("{\"type\":\"offer\",\"from\":\"bob\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
+
+        receive(bob, "{\"type\":\"answer\",\"to\":\"alice\",\"sdp\":{\"n\":2}}");
+        assertThat(fresh.written).last().asString().contains("\"sdp\":{\"n\":2}");
+        assertThat(signaling.registered()).isEqualTo(2);
+    }
+
+    @Test
+    void aHolderThatAnswersThePingKeepsItsIdAndTheNewcomerHearsIdTaken() {
+        RecordingTransport old = new RecordingTransport();
+        Peer holder = registered(old, "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+
+        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        now.addAndGet(1_000_000);
+        signaling.heard(holder);
+
+        assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
+        assertThat(old.closeCode).isNull();
+        signaling.runTimers();
+        assertThat(old.closeCode).as("the deadline changes nothing once decided").isNull();
+        assertThat(fresh.written).hasSize(1);
+    }
+
+    @Test
+    void anyFrameFromTheHolderProvesItAliveToo() {
+        RecordingTransport old = new RecordingTransport();
+        Peer holder = registered(old, "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        receive(holder, "{\"type\":\"ping\",\"ts\":1}");
+        assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
+    }
+
+    @Test
+    void theNewcomersOtherFramesWaitAndAreAnsweredInOrderAfterItsRegister() {
+        registered(new RecordingTransport(), "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
+        receive(newcomer, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
+        assertThat(fresh.written).isEmpty();
+
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+
+        assertThat(fresh.written).hasSize(3);
+        assertThat(fresh.written.get(0)).startsWith("{\"type\":\"peers\"");
+        assertThat(fresh.written.get(1)).isEqualTo("{\"type\":\"pong\",\"ts\":5}");
+        assertThat(fresh.written.get(2)).isEqualTo("{\"type\":\"offer\",\"from\":\"alice\",\"to\":\"alice\",\"sdp\":1}");
+    }
+
+    @Test
+    void aHolderThatClosesDuringTheProbeHandsTheIdOverAtOnce() {
+        RecordingTransport old = new RecordingTransport();
+        Peer holder = registered(old, "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.closed(holder, 1006, "");
+        assertThat(fresh.written).singleElement().asString().startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
+        assertThat(old.closeCode).as("already gone: not closed again").isNull();
+    }
+
+    @Test
+    void aNewcomerThatLeavesDuringTheProbeLeavesTheHolderAlone() {
+        RecordingTransport old = new RecordingTransport();
+        registered(old, "alice");
+        Peer newcomer = signaling.open(new RecordingTransport(), "198.51.100.7");
+        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.closed(newcomer, 1000, "");
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+        assertThat(old.closeCode).isNull();
+        assertThat(signaling.registered()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondClaimWhileOneIsBeingDecidedIsRefusedAtOnce() {
+        registered(new RecordingTransport(), "alice");
+        receive(signaling.open(new RecordingTransport(), "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        RecordingTransport third = new RecordingTransport();
+        receive(signaling.open(third, "198.51.100.8"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        assertThat(third.written).singleElement().asString().contains("\"code\":\"id-taken\"");
+    }
+
+    @Test
+    void withTheProbeSwitchedOffAHeldIdIsRefusedAtOnce() {
+        signaling.close();
+        signaling = create(Map.of("SIGNALING_TAKEOVER_PROBE_MILLIS", "0"));
+        RecordingTransport old = new RecordingTransport();
+        registered(old, "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
+        assertThat(old.pings).isZero();
+    }
+
+    @Test
+    void aTokenWhoseSubjectIsTheIdTakesItOverWithoutAProbe() {
+        signaling.close();
+        signaling = create(Map.of("SIGNALING_AUTH_API_KEYS", "k"));
+        RecordingTransport old = new RecordingTransport();
+        Peer holder = signaling.open(old, "192.0.2.1", new Identity(Optional.of("alice")));
+        receive(holder, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7", new Identity(Optional.of("alice")));
+
+        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+
+        assertThat(old.closeCode).isEqualTo(CloseCodes.REPLACED);
+        assertThat(old.pings).isZero();
+        assertThat(fresh.written).singleElement().asString().startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
+    }
+}
