@@ -71,7 +71,9 @@ class HostileInputIT {
                 "SIGNALING_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES),
                 // This run is about decoding; the rate limits are the subject of RateLimitIT.
                 "SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
-                "SIGNALING_REGISTRATIONS_PER_MINUTE", "0");
+                "SIGNALING_REGISTRATIONS_PER_MINUTE", "0",
+                // Every frame's answer is checked exactly; pushed peer lists would interleave.
+                "SIGNALING_PEERS_PUSH_MILLIS", "0");
         // The JVM flags an operator runs it with (README), so memory figures mean what they say.
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -33,7 +33,9 @@ class IdTakeoverIT {
     @BeforeAll
     void start() throws Exception {
         server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
-                "SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis())));
+                "SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis()),
+                // The cases follow each frame; PeerListUpdatesIT covers the list pushes.
+                "SIGNALING_PEERS_PUSH_MILLIS", "0"));
         client = new WebSocketClient();
         client.start();
     }

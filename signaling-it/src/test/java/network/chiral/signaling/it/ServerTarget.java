@@ -18,7 +18,9 @@ interface ServerTarget extends AutoCloseable {
             "SIGNALING_PEERS_LIST_LIMIT", "5",
             "SIGNALING_MAX_MESSAGE_BYTES", "65536",
             "SIGNALING_IDLE_TIMEOUT_SECONDS", "10",
-            "SIGNALING_SEND_QUEUE_BYTES", "65536");
+            "SIGNALING_SEND_QUEUE_BYTES", "65536",
+            // The cases assert every frame a socket receives; PeerListUpdatesIT runs the pushes.
+            "SIGNALING_PEERS_PUSH_MILLIS", "0");
 
     /** The WebSocket URI of the signaling endpoint (ends with a slash). */
     URI webSocketUri();

@@ -109,7 +109,9 @@ class SlowReaderIT {
                 "SIGNALING_HOST", "127.0.0.1",
                 "SIGNALING_SEND_QUEUE_BYTES", String.valueOf(QUEUE_CAP),
                 "SIGNALING_MAX_MESSAGE_BYTES", "65536",
-                "SIGNALING_IDLE_TIMEOUT_SECONDS", "60"));
+                "SIGNALING_IDLE_TIMEOUT_SECONDS", "60",
+                // Bystanders check every frame they get; pushed peer lists would interleave.
+                "SIGNALING_PEERS_PUSH_MILLIS", "0"));
         WebSocketClient client = new WebSocketClient();
         client.setMaxTextMessageSize(1024 * 1024);
         ExecutorService threads = Executors.newCachedThreadPool();

@@ -28,7 +28,8 @@ import io.lettuce.core.api.sync.RedisCommands;
  *       next heartbeat of any survivor deletes them.</li>
  * </ul>
  * Channels: {@code inbox:<node>} carries relays to a node; {@code routes} tells every node
- * that an id moved or a node died, so route caches drop the entry.
+ * that an id was claimed, moved or freed or a node died, so route caches drop the entry and
+ * peer lists are pushed again.
  */
 final class ClusterScripts {
     static final String PREFIX = "signaling:";
@@ -47,6 +48,9 @@ final class ClusterScripts {
               end
               redis.call('SET', key, node)
               redis.call('SADD', P .. 'node-peers:' .. node, id)
+              if owner ~= node then
+                redis.call('PUBLISH', P .. 'routes', 'claim ' .. node .. ' ' .. id)
+              end
               if owner and owner ~= node then
                 redis.call('SREM', P .. 'node-peers:' .. owner, id)
                 redis.call('PUBLISH', P .. 'routes', 'release ' .. owner .. ' ' .. id)

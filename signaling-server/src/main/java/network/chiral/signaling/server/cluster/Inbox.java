@@ -39,6 +39,9 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
 
         /** {@code node} has died or left the cluster. */
         void gone(String node);
+
+        /** An id was registered or freed somewhere in the cluster. */
+        void membershipChanged();
     }
 
     private final SignalCodec codec;
@@ -65,6 +68,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     }
 
     private void noticed(RouteNotice notice) {
+        node.membershipChanged();
         if (notice instanceof RouteNotice.Released released) {
             routes.forget(released.id(), released.node());
         } else if (notice instanceof RouteNotice.Gone gone) {

@@ -18,6 +18,7 @@ import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.config.ClusterSettings;
 import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
 
 /**
@@ -55,16 +56,19 @@ public final class RedisPeerDirectory implements PeerDirectory {
     private final Forwarding forwarding;
     private final Membership membership;
     private final LateOutcomes late;
+    private final PeerChanges changes;
 
     /**
      * Builds the node's directory; nothing connects until {@link #join}.
      *
-     * @param late where relays found undeliverable after {@link #deliver} returned are reported
+     * @param late    where relays found undeliverable after {@link #deliver} returned are reported
+     * @param changes marked whenever an id is registered or freed anywhere in the cluster
      */
-    public RedisPeerDirectory(ClusterSettings settings, SignalCodec codec, LateOutcomes late) {
+    public RedisPeerDirectory(ClusterSettings settings, SignalCodec codec, LateOutcomes late, PeerChanges changes) {
         this.settings = settings;
         this.nodeId = settings.nodeId();
         this.late = late;
+        this.changes = changes;
         this.confirmer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-cluster-confirm");
             thread.setDaemon(true);
@@ -99,6 +103,11 @@ public final class RedisPeerDirectory implements PeerDirectory {
             @Override
             public void gone(String node) {
                 unreachable(forwarding.forget(node));
+            }
+
+            @Override
+            public void membershipChanged() {
+                changes.mark();
             }
         });
         this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
@@ -232,6 +241,19 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
         }
         return locals.size();
+    }
+
+    @Override
+    public Listing list(int limit) {
+        if (available()) {
+            try {
+                List<Object> listed = ClusterScripts.LIST.run(link.sync(), String.valueOf(limit));
+                return new Listing(ids(listed.get(1)), total(listed.get(0)));
+            } catch (RedisException e) {
+                failed(e, false);
+            }
+        }
+        return new Listing(locals.keySet().stream().limit(limit).toList(), locals.size());
     }
 
     /** Relays forwarded to other nodes that have not yet confirmed reading them. */

@@ -9,6 +9,10 @@ sealed interface RouteNotice {
     record Released(String node, String id) implements RouteNotice {
     }
 
+    /** {@code id} was registered on {@code node}; cached routes are unaffected. */
+    record Claimed(String node, String id) implements RouteNotice {
+    }
+
     /** {@code node} has died or left: none of its routes hold. */
     record Gone(String node) implements RouteNotice {
     }
@@ -20,6 +24,12 @@ sealed interface RouteNotice {
             int space = rest.indexOf(' ');
             if (space > 0) {
                 return Optional.of(new Released(rest.substring(0, space), rest.substring(space + 1)));
+            }
+        } else if (payload.startsWith("claim ")) {
+            String rest = payload.substring("claim ".length());
+            int space = rest.indexOf(' ');
+            if (space > 0) {
+                return Optional.of(new Claimed(rest.substring(0, space), rest.substring(space + 1)));
             }
         } else if (payload.startsWith("gone ")) {
             return Optional.of(new Gone(payload.substring("gone ".length())));

@@ -22,6 +22,7 @@ import network.chiral.signaling.server.protocol.Answers;
 import network.chiral.signaling.server.protocol.Protocol;
 import network.chiral.signaling.server.protocol.Scheduler;
 import network.chiral.signaling.server.routing.LocalPeerDirectory;
+import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory.LateOutcomes;
 import network.chiral.signaling.server.turn.IceServers;
@@ -61,8 +62,9 @@ public final class Node {
         this.metrics = new NodeMetrics();
         this.events = builder.events != null ? builder.events : metrics;
         Answers answers = new Answers(codec, events);
+        PeerChanges changes = new PeerChanges();
         this.directory = builder.directory != null ? builder.directory.apply(answers) : settings.cluster()
-                .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers))
+                .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers, changes))
                 .orElseGet(LocalPeerDirectory::new);
         Authenticator authenticator = new Authenticator(settings.security().auth());
         this.admission = new Admission(settings.security().admission());
@@ -70,7 +72,7 @@ public final class Node {
         this.connections = new Connections(settings.idleTimeout(), builder.clock, admission::sweep);
         Scheduler scheduler = builder.scheduler != null ? builder.scheduler : connections::after;
         this.protocol = new Protocol(settings, new Protocol.Parts(codec, directory, connections, answers, events,
-                builder.clock, authenticator, admission, iceServers, scheduler));
+                builder.clock, authenticator, admission, iceServers, scheduler, changes));
         this.door = new Door(connections, admission, authenticator, events);
         readiness.require("accepting", connections::accepting);
         if (settings.cluster().isPresent()) {
@@ -89,10 +91,14 @@ public final class Node {
         return new Builder(settings);
     }
 
-    /** Joins the cluster, if any (waiting a bounded time for Redis), and starts the liveness sweep. */
+    /**
+     * Joins the cluster, if any (waiting a bounded time for Redis), and starts the liveness
+     * sweep and the peer-list pushes.
+     */
     public void start() {
         directory.join();
         connections.start();
+        protocol.start();
     }
 
     /**

@@ -75,6 +75,11 @@ public final class Connections implements AutoCloseable {
         }
     }
 
+    /** Runs {@code action} for every open socket. */
+    public void forEach(java.util.function.Consumer<Peer> action) {
+        open.forEach(action);
+    }
+
     public int size() {
         return open.size();
     }

@@ -70,6 +70,11 @@ public final class Peer {
         return outbox.sendText(codec.encode(message));
     }
 
+    /** Queues a frame the caller has already encoded (shared parts of a message sent to many). */
+    public boolean sendEncoded(String frame) {
+        return outbox.sendText(frame);
+    }
+
     /**
      * Queues a relayed message whose sender's frame arrived at {@code receivedNanos} (on the
      * server's nanosecond clock), so that its relay latency is measured when it is written.

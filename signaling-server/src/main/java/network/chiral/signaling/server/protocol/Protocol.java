@@ -28,6 +28,7 @@ import network.chiral.signaling.server.peer.Connections;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.TrafficEvents;
 import network.chiral.signaling.server.peer.Transport;
+import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.turn.IceServers;
 
@@ -51,6 +52,8 @@ public final class Protocol implements Registrations.Sockets {
     private final Admission admission;
     private final Registrations registrations;
     private final Takeovers takeovers;
+    private final Presence presence;
+    private final PeerChanges changes;
     private final Peer.Shared shared;
 
     /**
@@ -69,19 +72,28 @@ public final class Protocol implements Registrations.Sockets {
         this.admission = parts.admission();
         this.shared = new Peer.Shared(codec, settings.sendQueueBytes(), events, clock, this::overflowed);
         this.registrations = new Registrations(directory, answers, parts.iceServers(), settings.peersListLimit(),
-                settings.protocol().takeoverProbe(), parts.scheduler(), clock, this);
+                settings.protocol().takeoverProbe(), parts.scheduler(), clock, parts.changes(), this);
         this.takeovers = registrations.takeovers();
+        this.changes = parts.changes();
+        this.presence = new Presence(settings.protocol().peersPush(), settings.protocol().peersPushLimit(), directory,
+                connections, changes, parts.scheduler(), clock);
     }
 
     /**
      * What the protocol works with.
      *
      * @param clock     nanoseconds, as {@link System#nanoTime()}
-     * @param scheduler runs the takeover probes' deadlines
+     * @param scheduler runs the takeover probes' deadlines and the peer-list pushes
+     * @param changes   marked when an id is registered or freed; read by the pushes
      */
     public record Parts(SignalCodec codec, PeerDirectory directory, Connections connections, Answers answers,
                         TrafficEvents events, LongSupplier clock, Authenticator authenticator, Admission admission,
-                        IceServers iceServers, Scheduler scheduler) {
+                        IceServers iceServers, Scheduler scheduler, PeerChanges changes) {
+    }
+
+    /** Starts the peer-list pushes (the node starts the protocol once it is in the cluster). */
+    public void start() {
+        presence.start();
     }
 
     /**
@@ -165,6 +177,7 @@ public final class Protocol implements Registrations.Sockets {
         String id = peer.id();
         if (id != null) {
             directory.release(id, peer);
+            changes.mark();
         }
         takeovers.closed(peer);
         long millis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - peer.openedNanos());

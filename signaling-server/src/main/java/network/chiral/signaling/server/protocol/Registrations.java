@@ -13,6 +13,7 @@ import network.chiral.signaling.api.Peers;
 import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.peer.CloseCodes;
 import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory.Registration;
 import network.chiral.signaling.server.turn.IceServers;
@@ -41,19 +42,21 @@ final class Registrations implements Takeovers.Outcome {
     private final int listLimit;
     private final Takeovers takeovers;
     private final Sockets sockets;
+    private final PeerChanges changes;
 
     /**
      * @param probeTime how long a holder has to show it is alive (zero: never taken over)
      * @param clock     nanoseconds, as {@link System#nanoTime()}
      */
     Registrations(PeerDirectory directory, Answers answers, IceServers iceServers, int listLimit,
-                  Duration probeTime, Scheduler scheduler, LongSupplier clock, Sockets sockets) {
+                  Duration probeTime, Scheduler scheduler, LongSupplier clock, PeerChanges changes, Sockets sockets) {
         this.directory = directory;
         this.answers = answers;
         this.iceServers = iceServers;
         this.listLimit = listLimit;
         this.takeovers = new Takeovers(probeTime, scheduler, clock, this);
         this.sockets = sockets;
+        this.changes = changes;
     }
 
     /** The probes under way, which the protocol tells of what its sockets do. */
@@ -154,6 +157,7 @@ final class Registrations implements Takeovers.Outcome {
                 line = line.addKeyValue("previousId", previous);
             }
             line.log("registered");
+            changes.mark();
         }
         peer.send(new Peers(listFor(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null)));
     }

@@ -21,7 +21,7 @@ public final class LocalPeerDirectory implements PeerDirectory {
         if (replacing != null) {
             peers.remove(replacing, peer);
         }
-        return Registration.granted(list(listLimit), peers.size());
+        return Registration.granted(ids(listLimit), peers.size());
     }
 
     @Override
@@ -38,7 +38,12 @@ public final class LocalPeerDirectory implements PeerDirectory {
         return receiver.relay(relay.message(), receivedNanos) ? Delivery.DELIVERED : Delivery.DROPPED;
     }
 
-    private List<String> list(int limit) {
+    @Override
+    public Listing list(int limit) {
+        return new Listing(ids(limit), peers.size());
+    }
+
+    private List<String> ids(int limit) {
         List<String> ids = new ArrayList<>(Math.min(limit, peers.size()));
         for (String id : peers.keySet()) {
             if (ids.size() >= limit) {

@@ -37,6 +37,18 @@ public interface PeerDirectory {
     /** How many ids are registered. */
     int size();
 
+    /** Up to {@code limit} registered ids, in no particular order, and how many there are in all. */
+    Listing list(int limit);
+
+    /**
+     * Who is registered.
+     *
+     * @param ids   up to the limit asked for
+     * @param total how many ids are registered in all
+     */
+    record Listing(List<String> ids, int total) {
+    }
+
     /**
      * Whether every peer this directory may route to can be reached now: the readiness
      * signal. The local directory always can; a clustered one cannot while its backend is

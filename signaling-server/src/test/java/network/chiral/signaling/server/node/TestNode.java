@@ -108,6 +108,11 @@ public final class TestNode implements AutoCloseable {
         return node.connections.accepting();
     }
 
+    /** Starts what the protocol runs on timers (the peer-list pushes), on the test's hand. */
+    public void startTimers() {
+        node.protocol().start();
+    }
+
     /** Runs every timer set so far (takeover probes' deadlines), as if their time had come. */
     public void runTimers() {
         List<Runnable> due = List.copyOf(timers);

@@ -63,6 +63,11 @@ class LateDeliveryTest {
         }
 
         @Override
+        public Listing list(int limit) {
+            return local.list(limit);
+        }
+
+        @Override
         public boolean available() {
             return available;
         }

@@ -1,0 +1,117 @@
+package network.chiral.signaling.server.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import jakarta.json.spi.JsonProvider;
+
+import network.chiral.signaling.api.Peers;
+import network.chiral.signaling.server.peer.Connections;
+import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.routing.PeerChanges;
+import network.chiral.signaling.server.routing.PeerDirectory;
+
+/**
+ * Keeps registered sockets' peer lists fresh: when anyone registered or left since the last
+ * round (on this node or, in cluster mode, any other), every registered socket of this node is
+ * sent a new {@code peers} message, shaped as the reply to {@code register} (its own id first,
+ * capped, with {@code total}) but without {@code iceServers}. Rounds come at most every push
+ * interval, so a socket gets at most one push per interval however busy the network is.
+ *
+ * <p>Cost: a round lists the directory once and writes one frame per registered socket, built
+ * from one shared encoding of the list. Two bounds hold whatever the number of peers: the next
+ * round waits at least {@link #WORK_RATIO} times as long as this one took, so pushes never take
+ * more than about a twentieth of one core; and at least as long as {@link #BYTES_PER_SECOND}
+ * needs to carry what this one queued. With many peers, lists simply come less often.
+ */
+final class Presence {
+    /** The least wait after a round, as a multiple of the round's own duration. */
+    static final int WORK_RATIO = 20;
+    /** The most that pushes send per second on average, in characters queued (4 MiB). */
+    static final long BYTES_PER_SECOND = 4L * 1024 * 1024;
+    /** Looked up once: {@code Json.createValue} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    private final Duration interval;
+    private final int limit;
+    private final PeerDirectory directory;
+    private final Connections connections;
+    private final PeerChanges changes;
+    private final Scheduler scheduler;
+    private final LongSupplier clock;
+
+    Presence(Duration interval, int limit, PeerDirectory directory, Connections connections, PeerChanges changes,
+             Scheduler scheduler, LongSupplier clock) {
+        this.interval = interval;
+        this.limit = limit;
+        this.directory = directory;
+        this.connections = connections;
+        this.changes = changes;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** Starts the rounds; nothing happens when pushes are switched off. */
+    void start() {
+        if (!interval.isZero()) {
+            scheduler.after(interval, this::round);
+        }
+    }
+
+    /** One round: a push to every registered socket if anything changed, then the next round. */
+    void round() {
+        long began = clock.getAsLong();
+        long queued = changes.take() ? push(directory.list(limit + 1)) : 0;
+        Duration took = Duration.ofNanos(Math.max(0, clock.getAsLong() - began));
+        Duration wait = interval;
+        for (Duration bound : new Duration[] {took.multipliedBy(WORK_RATIO), Duration.ofMillis(queued * 1000 / BYTES_PER_SECOND)}) {
+            if (bound.compareTo(wait) > 0) {
+                wait = bound;
+            }
+        }
+        scheduler.after(wait, this::round);
+    }
+
+    /** Sends the list to every registered socket; returns how many characters it queued. */
+    private long push(PeerDirectory.Listing listing) {
+        // One encoding of the list for everyone; a socket whose own id is in it gets its own.
+        List<String> shared = listing.ids().subList(0, Math.min(limit - 1, listing.ids().size()));
+        StringBuilder tail = new StringBuilder(shared.size() * 24 + 32);
+        for (String id : shared) {
+            tail.append(',').append(JSON.createValue(id));
+        }
+        tail.append("],\"total\":").append(listing.total()).append('}');
+        String sharedTail = tail.toString();
+        long[] queued = {0};
+        connections.forEach(peer -> {
+            String own = peer.id();
+            if (own == null || peer.isClosed()) {
+                return;
+            }
+            if (shared.contains(own)) {
+                peer.send(new Peers(without(own, listing.ids()), listing.total()));
+            } else {
+                peer.sendEncoded("{\"type\":\"peers\",\"peers\":[" + JSON.createValue(own) + sharedTail);
+            }
+            queued[0] += sharedTail.length() + own.length() + 28;
+        });
+        return queued[0];
+    }
+
+    /** {@code own} first, then up to the limit of the others. */
+    private List<String> without(String own, List<String> ids) {
+        List<String> list = new ArrayList<>(limit);
+        list.add(own);
+        for (String id : ids) {
+            if (list.size() >= limit) {
+                break;
+            }
+            if (!id.equals(own)) {
+                list.add(id);
+            }
+        }
+        return list;
+    }
+}
