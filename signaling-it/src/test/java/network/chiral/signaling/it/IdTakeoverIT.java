@@ -68,6 +68,10 @@ class IdTakeoverIT {
             wifi.abandon();
             long changed = System.nanoTime();
             laptop.reconnect(direct());
+            // What reaches the old socket before the new register arrives is lost with it, as on
+            // any dead connection; what is sent once the server probes it must not be.
+            Await.until("the server probes the old socket", PeerClient.WAIT, () -> server.output().stream()
+                    .anyMatch(line -> line.contains("pinging the old one") && line.contains(laptop.id())));
             bob.send(offer(laptop.id(), "v=0 sent during the probe"));
 
             JsonObject peers = laptop.next();

@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.peer.Peer;
 
@@ -24,6 +27,7 @@ import network.chiral.signaling.server.peer.Peer;
  * newcomer's own frames wait, to be handled in order once its {@code register} is answered.
  */
 final class Takeovers {
+    private static final Logger LOG = LoggerFactory.getLogger(Takeovers.class);
     /** Frames a newcomer may send while its register waits; more are refused. */
     private static final int DEFERRED_LIMIT = 256;
     /** Relays copied for a newcomer; beyond this their senders are told they may be lost. */
@@ -112,6 +116,9 @@ final class Takeovers {
         }
         byHolder.put(holder, probe);
         byNewcomer.put(newcomer, probe);
+        LOG.atInfo().addKeyValue("clientId", id).addKeyValue("holder", holder.remoteAddress())
+                .addKeyValue("newcomer", newcomer.remoteAddress()).addKeyValue("probeMillis", probeTime.toMillis())
+                .log("id registered again from a new socket; pinging the old one");
         holder.watch(probe::copy);
         holder.ping();
         scheduler.after(probeTime, () -> expire(probe));
