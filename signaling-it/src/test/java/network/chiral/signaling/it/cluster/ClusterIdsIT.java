@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 
 /** Ids and routes across three nodes: cluster-wide uniqueness under races, and routes that follow a peer. */
@@ -58,14 +58,6 @@ class ClusterIdsIT {
         return peer;
     }
 
-    static String register(String id) {
-        return "{\"type\":\"register\",\"clientId\":" + Json.createValue(id) + "}";
-    }
-
-    static String offer(String to, String sdp) {
-        return "{\"type\":\"offer\",\"to\":" + Json.createValue(to) + ",\"sdp\":" + Json.createValue(sdp) + "}";
-    }
-
     @Test
     void twoNodesRacingForOneIdGrantItExactlyOnce() throws Exception {
         ExecutorService racers = Executors.newFixedThreadPool(2);
@@ -96,7 +88,7 @@ class ClusterIdsIT {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-        peer.send(register(id));
+        peer.send(Frames.register(id));
         return peer.next();
     }
 
@@ -107,17 +99,17 @@ class ClusterIdsIT {
         caller.register("caller-" + UUID.randomUUID());
         PeerClient first = connect(0);
         first.register(a);
-        caller.send(offer(a, "to node 0"));
+        caller.send(Frames.offer(a, "to node 0"));
         assertThat(first.next("offer").getString("sdp")).isEqualTo("to node 0");
 
         first.close();
         first.awaitClose();
         PeerClient second = connect(1);
         Await.until("the id is free again", PeerClient.WAIT, () -> {
-            second.send(register(a));
+            second.send(Frames.register(a));
             return second.next().getString("type").equals("peers");
         });
-        caller.send(offer(a, "to node 1"));
+        caller.send(Frames.offer(a, "to node 1"));
         assertThat(second.next("offer").getString("sdp")).isEqualTo("to node 1");
         caller.assertNothingPending();
     }

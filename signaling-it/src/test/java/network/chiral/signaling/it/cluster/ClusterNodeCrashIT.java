@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.RedisServer;
 import network.chiral.signaling.it.fixture.ServerProcess;
@@ -68,30 +69,30 @@ class ClusterNodeCrashIT {
         String b = "bob-" + UUID.randomUUID();
         assertThat(bob.register(b).getInt("total")).isEqualTo(2);
 
-        alice.send(ClusterIdsIT.offer(b, "before"));
+        alice.send(Frames.offer(b, "before"));
         assertThat(bob.next("offer").getString("from")).isEqualTo(a);
 
         victim.kill();
         victim.awaitExit(Duration.ofSeconds(10));
 
         // Straight after the kill the id is still recorded: the sender is told, not ignored.
-        List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(b, "after"));
+        List<JsonObject> replies = alice.exchange(Frames.offer(b, "after"));
         assertThat(replies).hasSize(1);
         assertThat(replies.get(0).getString("type")).isEqualTo("error");
         assertThat(replies.get(0).getString("code")).isIn("unavailable", "peer-not-found");
         if (replies.get(0).getString("code").equals("unavailable")) {
             // While its id is still recorded, a candidate to it is an error too (unlike one to an unknown id).
-            List<JsonObject> candidate = alice.exchange("{\"type\":\"candidate\",\"to\":\"" + b + "\",\"candidate\":{}}");
+            List<JsonObject> candidate = alice.exchange(Frames.relay("candidate", b, "{}"));
             assertThat(candidate).singleElement().satisfies(r -> assertThat(r.getString("code")).isEqualTo("unavailable"));
         }
 
         Duration withinTtl = Duration.ofSeconds(TTL_SECONDS).plusSeconds(2);
-        Await.until("the dead node's peer is unknown", withinTtl, () -> alice.exchange(ClusterIdsIT.offer(b, "x")).stream()
+        Await.until("the dead node's peer is unknown", withinTtl, () -> alice.exchange(Frames.offer(b, "x")).stream()
                 .anyMatch(r -> "peer-not-found".equals(r.getString("code", ""))));
         PeerClient bobAgain = PeerClient.connect(client, survivor.uri());
         JsonObject reply = bobAgain.register(b);
         assertThat(reply.getInt("total")).isEqualTo(2);
-        alice.send(ClusterIdsIT.offer(b, "reconnected"));
+        alice.send(Frames.offer(b, "reconnected"));
         assertThat(bobAgain.next("offer").getString("sdp")).isEqualTo("reconnected");
         alice.close();
         bobAgain.close();
@@ -113,7 +114,7 @@ class ClusterNodeCrashIT {
         PeerClient bob = PeerClient.connect(client, URI.create("ws://127.0.0.1:" + victim.port() + "/"));
         String b = "bob-" + UUID.randomUUID();
         bob.register(b);
-        alice.send(ClusterIdsIT.offer(b, "before"));
+        alice.send(Frames.offer(b, "before"));
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("before");
         RedisPeerDirectory directory = (RedisPeerDirectory) survivor.directory();
         Await.until("the victim confirmed reading that relay", Duration.ofSeconds(5), () -> directory.unconfirmed() == 0);
@@ -130,7 +131,7 @@ class ClusterNodeCrashIT {
         // Its sockets and its Redis connections stay open, so Redis still counts its subscription.
         victim.freeze();
         for (int i = 0; i < sent; i++) {
-            pair.alice().send(ClusterIdsIT.offer(pair.bobId(), sdp));
+            pair.alice().send(Frames.offer(pair.bobId(), sdp));
         }
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < sent; i++) {
@@ -140,7 +141,7 @@ class ClusterNodeCrashIT {
 
         victim.thaw();
         Await.until("relays reach the thawed node's peer again", Duration.ofSeconds(15),
-                () -> pair.alice().exchange(ClusterIdsIT.offer(pair.bobId(), "after")).isEmpty());
+                () -> pair.alice().exchange(Frames.offer(pair.bobId(), "after")).isEmpty());
         String received;
         do {
             received = pair.bob().next("offer").getString("sdp");
@@ -196,12 +197,12 @@ class ClusterNodeCrashIT {
         victim.awaitExit(Duration.ofSeconds(10));
 
         PeerClient again = PeerClient.connect(client, survivor.uri());
-        again.send(ClusterIdsIT.register(b));
+        again.send(Frames.register(b));
         assertThat(again.nextError("id-taken")).as("the dead node's heartbeat still lives").contains(b);
 
         victim = ServerProcess.start(longTtl);
         Await.until("the old id is free", Duration.ofSeconds(10), () -> {
-            again.send(ClusterIdsIT.register(b));
+            again.send(Frames.register(b));
             return again.next().getString("type").equals("peers");
         });
         again.close();

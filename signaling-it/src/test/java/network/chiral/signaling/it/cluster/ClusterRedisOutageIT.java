@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.RedisServer;
 import network.chiral.signaling.server.config.Settings;
@@ -93,7 +94,7 @@ class ClusterRedisOutageIT {
         PeerClient alice = connect(one, a);
         PeerClient alice2 = connect(one, a2);
         PeerClient bob = connect(two, b);
-        alice.send(ClusterIdsIT.offer(b, "up"));
+        alice.send(Frames.offer(b, "up"));
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("up");
         long threadsBefore = lettuceThreads();
 
@@ -105,11 +106,11 @@ class ClusterRedisOutageIT {
         assertThat(readyBody(two)).contains("cluster");
 
         // Same node: as before.
-        alice.send(ClusterIdsIT.offer(a2, "same node"));
+        alice.send(Frames.offer(a2, "same node"));
         assertThat(alice2.next("offer").getString("sdp")).isEqualTo("same node");
         // Across nodes: refused at once, every time, nothing queued up for later.
         for (int i = 0; i < 200; i++) {
-            alice.send(ClusterIdsIT.offer(b, "down " + i));
+            alice.send(Frames.offer(b, "down " + i));
         }
         for (int i = 0; i < 200; i++) {
             assertThat(alice.nextError("unavailable")).contains(b);
@@ -136,19 +137,19 @@ class ClusterRedisOutageIT {
         assertThat(lost.reason()).contains("registered on another node");
         // Redis came back empty: the nodes announced their peers again.
         Await.until("relays cross nodes again", RECOVERY, () -> {
-            List<JsonObject> replies = alice.exchange(ClusterIdsIT.offer(c, "back"));
+            List<JsonObject> replies = alice.exchange(Frames.offer(c, "back"));
             return replies.isEmpty();
         });
         assertThat(carol.next("offer").getString("sdp")).isEqualTo("back");
-        alice.send(ClusterIdsIT.offer(b, "back"));
+        alice.send(Frames.offer(b, "back"));
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("back");
-        carol.send(ClusterIdsIT.offer(a2, "back"));
+        carol.send(Frames.offer(a2, "back"));
         assertThat(alice2.next("offer").getString("sdp")).isEqualTo("back");
-        bob.send(ClusterIdsIT.offer(twice, "to the keeper"));
+        bob.send(Frames.offer(twice, "to the keeper"));
         assertThat(keeper.next("offer").getString("sdp")).isEqualTo("to the keeper");
         PeerClient thief = PeerClient.connect(client, two.uri());
         peers.add(thief);
-        thief.send(ClusterIdsIT.register(a));
+        thief.send(Frames.register(a));
         assertThat(thief.nextError("id-taken")).contains(a);
         PeerClient dave = PeerClient.connect(client, one.uri());
         peers.add(dave);
@@ -171,24 +172,24 @@ class ClusterRedisOutageIT {
         String b = id("b");
         PeerClient alice = connect(node, a);
         PeerClient bob = connect(node, b);
-        alice.send(ClusterIdsIT.offer(b, "same node"));
+        alice.send(Frames.offer(b, "same node"));
         assertThat(bob.next("offer").getString("sdp")).isEqualTo("same node");
         String elsewhere = id("elsewhere");
-        alice.send(ClusterIdsIT.offer(elsewhere, "v=0"));
+        alice.send(Frames.offer(elsewhere, "v=0"));
         assertThat(alice.nextError("unavailable")).contains(elsewhere);
 
         RedisServer redis = RedisServer.startOn(port);
         resources.add(0, redis);
         Await.until("the node joins once Redis is there", RECOVERY, () -> node.directory().available());
         assertThat(ready(node)).isEqualTo(200);
-        alice.send(ClusterIdsIT.offer(elsewhere, "v=0"));
+        alice.send(Frames.offer(elsewhere, "v=0"));
         assertThat(alice.nextError("peer-not-found")).contains(elsewhere);
         SignalingServer other = SignalingServer.start(Settings.load(
                 ClusterNodes.settings(redis.url(), "late", Map.of())::get));
         resources.add(other);
         Await.until("the second node joins", RECOVERY, () -> other.directory().available());
         PeerClient carol = connect(other, id("c"));
-        carol.send(ClusterIdsIT.offer(a, "from the late node"));
+        carol.send(Frames.offer(a, "from the late node"));
         assertThat(alice.next("offer").getString("sdp")).isEqualTo("from the late node");
     }
 }

@@ -17,6 +17,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 
 /**
@@ -82,7 +83,7 @@ class ClusterSizingIT {
                 String to = ids.get((i + hop) % peers.size());
                 sends.add(senders.submit(() -> {
                     for (int seq = 0; seq < RELAYS_PER_PEER; seq++) {
-                        sender.send("{\"type\":\"candidate\",\"to\":\"" + to + "\",\"candidate\":{\"candidate\":\"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host\",\"seq\":" + seq + "}}");
+                        sender.send(Frames.relay("candidate", to, "{\"candidate\":\"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host\",\"seq\":" + seq + "}"));
                     }
                 }));
             }

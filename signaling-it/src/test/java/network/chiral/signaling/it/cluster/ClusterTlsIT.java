@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.RedisServer;
 import network.chiral.signaling.it.fixture.Scrape;
@@ -73,9 +74,9 @@ class ClusterTlsIT {
             String b = "bob-" + UUID.randomUUID();
             assertThat(bob.register(b).getInt("total")).isEqualTo(2);
 
-            alice.send(ClusterIdsIT.offer(b, "over tls"));
+            alice.send(Frames.offer(b, "over tls"));
             assertThat(bob.next("offer").getString("from")).isEqualTo(a);
-            bob.send("{\"type\":\"answer\",\"to\":\"" + a + "\",\"sdp\":\"back\"}");
+            bob.send(Frames.answer(a, "back"));
             assertThat(alice.next("answer").getString("sdp")).isEqualTo("back");
             alice.close();
             bob.close();
@@ -95,7 +96,7 @@ class ClusterTlsIT {
                 alice.register("alice");
                 PeerClient bob = PeerClient.connect(client, node.uri());
                 bob.register("bob");
-                alice.send(ClusterIdsIT.offer("bob", "same node"));
+                alice.send(Frames.offer("bob", "same node"));
                 assertThat(bob.next("offer").getString("sdp")).isEqualTo("same node");
                 alice.close();
                 bob.close();

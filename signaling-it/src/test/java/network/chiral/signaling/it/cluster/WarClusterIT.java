@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.RedisServer;
 import network.chiral.signaling.it.fixture.ServletContainer;
@@ -53,10 +54,10 @@ class WarClusterIT {
                 assertThat(alice.register(a).getJsonArray("peers").getValuesAs(JsonString::getString))
                         .as("the WAR node lists the other node's peers").contains(a, b);
 
-                alice.send("{\"type\":\"offer\",\"to\":\"" + b + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}}");
+                alice.send(Frames.relay("offer", b, Frames.description("offer", "v=0\r\n")));
                 JsonObject offer = bob.next("offer");
                 assertThat(offer.getString("from")).isEqualTo(a);
-                bob.send("{\"type\":\"answer\",\"to\":\"" + a + "\",\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}}");
+                bob.send(Frames.relay("answer", a, Frames.description("answer", "v=0\r\n")));
                 assertThat(alice.next("answer").getString("from")).isEqualTo(b);
 
                 Files.delete(tomcat.deployedWar());
@@ -64,7 +65,7 @@ class WarClusterIT {
                 Await.until("the container logs the undeploy", Duration.ofSeconds(10), () -> tomcat.process().output()
                         .stream().anyMatch(l -> l.contains("signaling-server undeployed from /signaling")));
 
-                bob.send("{\"type\":\"offer\",\"to\":\"" + a + "\",\"sdp\":{}}");
+                bob.send(Frames.relay("offer", a, "{}"));
                 assertThat(bob.nextError("peer-not-found")).contains(a);
             }
             assertThat(tomcat.process().isAlive()).isTrue();

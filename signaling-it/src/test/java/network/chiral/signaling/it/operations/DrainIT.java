@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
@@ -72,7 +73,7 @@ class DrainIT {
             assertThat(upgradeStatus(refused)).as("handshake status, from %s", refused).isEqualTo(503);
 
             // Sockets already open keep working during the drain.
-            alice.send("{\"type\":\"offer\",\"to\":\"drain-bob\",\"sdp\":{\"sdp\":\"v=0\"}}");
+            alice.send(Frames.relay("offer", "drain-bob", "{\"sdp\":\"v=0\"}"));
             assertThat(bob.next("offer").getString("from")).isEqualTo("drain-alice");
 
             Scrape metrics = Scrape.of(http);

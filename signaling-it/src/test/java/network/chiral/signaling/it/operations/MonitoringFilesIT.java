@@ -19,6 +19,7 @@ import jakarta.json.JsonObject;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerTarget;
@@ -86,7 +87,7 @@ class MonitoringFilesIT {
                  PeerClient bob = PeerClient.connect(client, server.uri())) {
                 alice.register("monitoring-alice");
                 bob.register("monitoring-bob");
-                alice.send("{\"type\":\"offer\",\"to\":\"monitoring-bob\",\"sdp\":{}}");
+                alice.send(Frames.relay("offer", "monitoring-bob", "{}"));
                 bob.next("offer");
             }
             return Scrape.of(server.httpUri());

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.SecureTarget;
 import network.chiral.signaling.it.fixture.ServerProcess;
@@ -91,7 +92,7 @@ class NativeTlsIT extends ProtocolSuite {
         assertThat(before.isOpen()).isTrue();
         PeerClient after = connect();
         after.register(newId());
-        after.send("{\"type\":\"offer\",\"to\":\"" + id + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0 renewed\"}}");
+        after.send(Frames.relay("offer", id, Frames.description("offer", "v=0 renewed")));
         assertThat(before.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 renewed");
     }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.ServerTarget;
 
@@ -93,11 +94,6 @@ abstract class ProtocolSuite {
         return peersReply.getJsonArray("peers").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 
-    private static String offer(String to, String sdp) {
-        return "{\"type\":\"offer\",\"from\":\"whoever\",\"to\":" + Json.createValue(to)
-                + ",\"sdp\":{\"type\":\"offer\",\"sdp\":" + Json.createValue(sdp) + "}}";
-    }
-
     // --- register ---------------------------------------------------------------------------
 
     @Test
@@ -135,7 +131,7 @@ abstract class ProtocolSuite {
         alice.register(first);
         assertThat(ids(alice.register(second))).contains(second).doesNotContain(first);
         bob.register(newId());
-        bob.send(offer(first, "v=0"));
+        bob.send(Frames.sessionOffer(first, "v=0"));
         assertThat(bob.nextError("peer-not-found")).contains(first);
         PeerClient carol = connect();
         assertThat(ids(carol.register(first))).contains(first);
@@ -153,7 +149,7 @@ abstract class ProtocolSuite {
     void invalidClientIdsAreRefused() {
         PeerClient peer = connect();
         for (String bad : List.of("", "x".repeat(257), "tab\there", "nul\u0000", "bell\u0007")) {
-            peer.send("{\"type\":\"register\",\"clientId\":" + Json.createValue(bad) + "}");
+            peer.send(Frames.register(bad));
             assertThat(peer.nextError("invalid-message")).contains("clientId");
         }
         assertThat(ids(peer.register("x".repeat(256)))).contains("x".repeat(256));
@@ -166,10 +162,10 @@ abstract class ProtocolSuite {
         PeerClient caller = connect();
         String id = newId();
         holder.register(id);
-        thief.send("{\"type\":\"register\",\"clientId\":" + Json.createValue(id) + "}");
+        thief.send(Frames.register(id));
         assertThat(thief.nextError("id-taken")).contains(id);
         caller.register(newId());
-        caller.send(offer(id, "v=0 still mine"));
+        caller.send(Frames.sessionOffer(id, "v=0 still mine"));
         assertThat(holder.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 still mine");
         thief.assertNothingPending();
     }
@@ -189,7 +185,7 @@ abstract class ProtocolSuite {
         assertThat(offer.getString("to")).isEqualTo(b);
         assertThat(offer.getJsonObject("sdp")).isEqualTo(Json.createObjectBuilder().add("type", "offer").add("sdp", "v=0\r\n").build());
 
-        bob.send("{\"type\":\"answer\",\"to\":\"" + a + "\",\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}}");
+        bob.send(Frames.relay("answer", a, Frames.description("answer", "v=0\r\n")));
         JsonObject answer = alice.next("answer");
         assertThat(answer.getString("from")).isEqualTo(b);
         assertThat(answer.getJsonObject("sdp").getString("type")).isEqualTo("answer");
@@ -212,7 +208,7 @@ abstract class ProtocolSuite {
         alice.register(newId());
         String b = newId();
         PeerClient bob = registered(b);
-        alice.send(offer(b, "v=0\r\n"));
+        alice.send(Frames.sessionOffer(b, "v=0\r\n"));
         assertThat(bob.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0\r\n");
     }
 
@@ -225,7 +221,7 @@ abstract class ProtocolSuite {
         while (sdp.toString().getBytes(StandardCharsets.UTF_8).length < 48 * 1024) {
             sdp.append("a=fmtp:111 minptime=10;useinbandfec=1 Ünïcödé 文件 🚀 \"quoted\" \\ back\r\n");
         }
-        alice.send(offer(b, sdp.toString()));
+        alice.send(Frames.sessionOffer(b, sdp.toString()));
         assertThat(bob.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo(sdp.toString());
     }
 
@@ -257,9 +253,9 @@ abstract class ProtocolSuite {
         PeerClient bob = connect();
         String b = newId();
         bob.register(b);
-        stranger.send(offer(b, "v=0"));
+        stranger.send(Frames.sessionOffer(b, "v=0"));
         assertThat(stranger.nextError("not-registered")).contains("register");
-        stranger.send("{\"type\":\"candidate\",\"to\":\"" + b + "\",\"candidate\":{}}");
+        stranger.send(Frames.relay("candidate", b, "{}"));
         stranger.nextError("not-registered");
         bob.assertNothingPending();
     }
@@ -268,16 +264,16 @@ abstract class ProtocolSuite {
     void offersAndAnswersToUnknownIdsGetPeerNotFound() {
         PeerClient alice = registered(newId());
         String ghost = newId();
-        alice.send(offer(ghost, "v=0"));
+        alice.send(Frames.sessionOffer(ghost, "v=0"));
         assertThat(alice.nextError("peer-not-found")).isEqualTo("Peer " + ghost + " not found");
-        alice.send("{\"type\":\"answer\",\"to\":\"" + ghost + "\",\"sdp\":{}}");
+        alice.send(Frames.relay("answer", ghost, "{}"));
         assertThat(alice.nextError("peer-not-found")).contains(ghost);
     }
 
     @Test
     void candidatesToUnknownIdsAreDroppedSilently() {
         PeerClient alice = registered(newId());
-        alice.send("{\"type\":\"candidate\",\"to\":\"" + newId() + "\",\"candidate\":{\"candidate\":\"\"}}");
+        alice.send(Frames.relay("candidate", newId(), "{\"candidate\":\"\"}"));
         alice.assertNothingPending();
     }
 
@@ -303,7 +299,7 @@ abstract class ProtocolSuite {
 
     /** Whether an offer from {@code asker} to {@code id} now gets {@code peer-not-found}. */
     private static boolean isGone(PeerClient asker, String id) {
-        return asker.exchange(offer(id, "v=0")).stream()
+        return asker.exchange(Frames.sessionOffer(id, "v=0")).stream()
                 .anyMatch(r -> r.getString("type").equals("error") && r.getString("code").equals("peer-not-found"));
     }
 
@@ -312,7 +308,7 @@ abstract class ProtocolSuite {
     @Test
     void pingIsAnsweredWithPongCarryingTheSameTsAndFrom() {
         PeerClient alice = connect();
-        alice.send("{\"type\":\"ping\",\"ts\":1732550000123,\"from\":\"alice\"}");
+        alice.send(Frames.ping(1732550000123L, "alice"));
         JsonObject pong = alice.next("pong");
         assertThat(pong.getJsonNumber("ts").longValue()).isEqualTo(1732550000123L);
         assertThat(pong.getString("from")).isEqualTo("alice");
@@ -321,7 +317,7 @@ abstract class ProtocolSuite {
     @Test
     void pongFromAClientIsAcceptedSilently() {
         PeerClient alice = connect();
-        alice.send("{\"type\":\"pong\",\"ts\":5,\"from\":\"alice\"}");
+        alice.send(Frames.pong(5, "alice"));
         alice.assertNothingPending();
     }
 
@@ -389,10 +385,10 @@ abstract class ProtocolSuite {
         String b = newId();
         bystander.register(b);
         PeerClient big = registered(newId());
-        big.send(offer(b, "x".repeat(70 * 1024)));
+        big.send(Frames.sessionOffer(b, "x".repeat(70 * 1024)));
         assertThat(big.awaitClose().code()).isEqualTo(1009);
         PeerClient other = registered(newId());
-        other.send(offer(b, "v=0 after"));
+        other.send(Frames.sessionOffer(b, "v=0 after"));
         assertThat(bystander.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
     }
 
@@ -423,7 +419,7 @@ abstract class ProtocolSuite {
     void aPeerThatStopsReadingIsDroppedWithoutDelayingOthers() {
         PeerClient stuck = connect(PeerClient.Behaviour.NOT_READING);
         String s = newId();
-        stuck.send("{\"type\":\"register\",\"clientId\":\"" + s + "\"}");
+        stuck.send(Frames.register(s));
         PeerClient flooder = registered(newId());
         String b = newId();
         PeerClient alice = registered(newId());
@@ -433,13 +429,13 @@ abstract class ProtocolSuite {
         boolean dropped = false;
         for (int i = 0; i < 4_000 && !dropped; i++) {
             if (i % 16 != 15) {
-                flooder.send(offer(s, sdp));
+                flooder.send(Frames.sessionOffer(s, sdp));
             } else {
                 // Between bursts, check whether the server has let the stuck peer go...
-                dropped = flooder.exchange(offer(s, sdp)).stream()
+                dropped = flooder.exchange(Frames.sessionOffer(s, sdp)).stream()
                         .anyMatch(r -> r.getString("code", "").equals("peer-not-found"));
                 // ...and that everyone else's relays still flow.
-                alice.send(offer(b, "v=0 " + i));
+                alice.send(Frames.sessionOffer(b, "v=0 " + i));
                 assertThat(bob.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 " + i);
             }
         }
@@ -470,7 +466,7 @@ abstract class ProtocolSuite {
                 String to = ringIds.get((i + 1) % peerCount);
                 sends.add(senders.submit(() -> {
                     for (int seq = 0; seq < perPeer; seq++) {
-                        sender.send("{\"type\":\"candidate\",\"to\":\"" + to + "\",\"candidate\":{\"seq\":" + seq + "}}");
+                        sender.send(Frames.relay("candidate", to, "{\"seq\":" + seq + "}"));
                     }
                 }));
             }

@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.it.fixture.Bystanders;
-import network.chiral.signaling.it.fixture.HostileFrames;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.HostileFrames.Attack;
+import network.chiral.signaling.it.fixture.HostileFrames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.ProcessStats;
 import network.chiral.signaling.it.fixture.RawWebSocket;
@@ -235,8 +236,8 @@ class HostileInputIT {
         /** Every frame that arrives before the pong to a ping sent now, in order. */
         private List<String> repliesBeforeSentinel() {
             long ts = -sentinels.incrementAndGet();
-            String sentinel = "{\"type\":\"pong\",\"ts\":" + ts + "}";
-            peer.send("{\"type\":\"ping\",\"ts\":" + ts + "}");
+            String sentinel = Frames.pong(ts);
+            peer.send(Frames.ping(ts));
             List<String> replies = new ArrayList<>();
             for (String frame = peer.nextFrame(); !frame.equals(sentinel); frame = peer.nextFrame()) {
                 replies.add(frame);

@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.json.Json;
 
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
@@ -141,7 +141,7 @@ class AuthenticationIT {
     void aValidTokenInTheQueryLetsTheSubjectRegisterItsOwnIdOnly() {
         String id = newId();
         try (PeerClient peer = PeerClient.connect(client, server.uri(token(id)), new ClientUpgradeRequest())) {
-            List<String> replies = peer.exchange(register(newId())).stream().map(r -> r.getString("code", "")).toList();
+            List<String> replies = peer.exchange(Frames.register(newId())).stream().map(r -> r.getString("code", "")).toList();
             assertThat(replies).containsExactly("forbidden");
             assertThat(peer.isOpen()).isTrue();
             assertThat(peer.register(id).getJsonArray("peers").getString(0)).isEqualTo(id);
@@ -164,7 +164,7 @@ class AuthenticationIT {
         String b = newId();
         try (PeerClient alice = PeerClient.connect(client, server.uri(token(a)), new ClientUpgradeRequest());
              PeerClient bob = PeerClient.connect(client, server.uri(token(b)), new ClientUpgradeRequest())) {
-            alice.send(register(b));
+            alice.send(Frames.register(b));
             alice.nextError("forbidden");
             bob.register(b);
             alice.register(a);
@@ -198,18 +198,10 @@ class AuthenticationIT {
     @Test
     void aTokenInRegisterMustBeValidEvenOnAnAuthenticatedSocket() {
         try (PeerClient peer = PeerClient.connect(client, server.uri(API_KEY), new ClientUpgradeRequest())) {
-            peer.send(registerWithToken(newId(), "forged"));
+            peer.send(Frames.registerWithToken(newId(), "forged"));
             peer.nextError("unauthorized");
             assertThat(peer.awaitClose().code()).isEqualTo(1008);
         }
-    }
-
-    static String register(String id) {
-        return "{\"type\":\"register\",\"clientId\":" + Json.createValue(id) + "}";
-    }
-
-    static String registerWithToken(String id, String token) {
-        return "{\"type\":\"register\",\"clientId\":" + Json.createValue(id) + ",\"token\":" + Json.createValue(token) + "}";
     }
 
     static String sha256Hex(String text) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.nimbusds.jose.JWSAlgorithm;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.Tokens;
@@ -41,7 +42,7 @@ class CredentialLoggingIT {
             try (PeerClient peer = PeerClient.connect(client, URI.create(uri + "?token=" + queryToken),
                     new ClientUpgradeRequest())) {
                 peer.register("q-peer");
-                peer.send(AuthenticationIT.register("not-mine"));
+                peer.send(Frames.register("not-mine"));
                 peer.nextError("forbidden");
             }
             ClientUpgradeRequest bearer = new ClientUpgradeRequest();
@@ -50,7 +51,7 @@ class CredentialLoggingIT {
                 peer.register("h-peer");
             }
             try (PeerClient peer = PeerClient.connect(client, uri, new ClientUpgradeRequest())) {
-                peer.send(AuthenticationIT.registerWithToken("f-peer", forged));
+                peer.send(Frames.registerWithToken("f-peer", forged));
                 peer.nextError("unauthorized");
                 peer.awaitClose();
             }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
 
@@ -115,13 +116,13 @@ class RateLimitIT {
         // Far more than the burst plus the drops allowed, as fast as the socket takes them.
         for (int i = 0; i < 20 * BURST && flooder.isOpen(); i++) {
             try {
-                flooder.send("{\"type\":\"ping\",\"ts\":" + i + "}");
+                flooder.send(Frames.ping(i));
             } catch (AssertionError closedUnderUs) {
                 break;
             }
             if (i == BURST * 2) {
                 // Mid-flood, ordinary signaling between two other peers.
-                alice.send("{\"type\":\"offer\",\"to\":\"" + b + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}");
+                alice.send(Frames.relay("offer", b, Frames.description("offer", "v=0")));
             }
         }
         JsonObject offer = bob.next("offer");
@@ -155,7 +156,7 @@ class RateLimitIT {
         assertThat(pongs + limited).as("replies read before the close").isLessThan(20 * BURST);
 
         // The others were not affected.
-        bob.send("{\"type\":\"answer\",\"to\":\"" + a + "\",\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\"}}");
+        bob.send(Frames.relay("answer", a, Frames.description("answer", "v=0")));
         assertThat(alice.next("answer").getString("from")).isEqualTo(b);
     }
 
@@ -169,7 +170,7 @@ class RateLimitIT {
         bob.register(b);
         // Like a client's trickle of candidates after its offer: within the burst.
         for (int i = 0; i < BURST - 5; i++) {
-            alice.send("{\"type\":\"candidate\",\"to\":\"" + b + "\",\"candidate\":{\"candidate\":\"c" + i + "\"}}");
+            alice.send(Frames.relay("candidate", b, "{\"candidate\":\"c" + i + "\"}"));
         }
         for (int i = 0; i < BURST - 5; i++) {
             assertThat(bob.next("candidate").getJsonObject("candidate").getString("candidate")).isEqualTo("c" + i);
@@ -184,7 +185,7 @@ class RateLimitIT {
             last = newId();
             churner.register(last);
         }
-        churner.send(AuthenticationIT.register(newId()));
+        churner.send(Frames.register(newId()));
         churner.nextError("rate-limited");
         // Re-registering the id it holds is not churn.
         churner.register(last);

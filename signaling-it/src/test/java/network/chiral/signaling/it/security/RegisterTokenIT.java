@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.nimbusds.jose.JWSAlgorithm;
 
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Tokens;
@@ -55,9 +56,9 @@ class RegisterTokenIT {
     void aValidTokenInRegisterAuthenticatesAndBindsTheId() {
         String id = "peer-" + UUID.randomUUID();
         try (PeerClient peer = open()) {
-            peer.send(AuthenticationIT.registerWithToken(id, token(id)));
+            peer.send(Frames.registerWithToken(id, token(id)));
             assertThat(peer.next("peers").getJsonArray("peers").getString(0)).isEqualTo(id);
-            peer.send(AuthenticationIT.register("someone-else"));
+            peer.send(Frames.register("someone-else"));
             peer.nextError("forbidden");
         }
     }
@@ -65,7 +66,7 @@ class RegisterTokenIT {
     @Test
     void aRegisterWithoutATokenGetsUnauthorizedAndIsClosedWith1008() {
         try (PeerClient peer = open()) {
-            peer.send(AuthenticationIT.register("anyone"));
+            peer.send(Frames.register("anyone"));
             peer.nextError("unauthorized");
             assertThat(peer.awaitClose().code()).isEqualTo(1008);
         }
@@ -74,7 +75,7 @@ class RegisterTokenIT {
     @Test
     void aRegisterWithAnInvalidTokenGetsUnauthorizedAndIsClosedWith1008() {
         try (PeerClient peer = open()) {
-            peer.send(AuthenticationIT.registerWithToken("anyone", Tokens.unsigned(Tokens.claims("anyone").build())));
+            peer.send(Frames.registerWithToken("anyone", Tokens.unsigned(Tokens.claims("anyone").build())));
             peer.nextError("unauthorized");
             assertThat(peer.awaitClose().code()).isEqualTo(1008);
         }
@@ -83,7 +84,7 @@ class RegisterTokenIT {
     @Test
     void anythingButRegisterBeforeAuthenticatingIsClosedWith1008() {
         try (PeerClient peer = open()) {
-            peer.send("{\"type\":\"ping\",\"ts\":1}");
+            peer.send(Frames.ping(1));
             peer.nextError("unauthorized");
             assertThat(peer.awaitClose().code()).isEqualTo(1008);
         }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.ServletContainer;
 
@@ -83,7 +84,7 @@ class WarSecurityIT {
 
             PeerClient flooder = open.get(0);
             for (int i = 0; i < 8; i++) {
-                flooder.send("{\"type\":\"ping\",\"ts\":1}");
+                flooder.send(Frames.ping(1));
             }
             List<String> codes = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
