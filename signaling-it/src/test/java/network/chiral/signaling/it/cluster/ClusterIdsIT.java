@@ -14,48 +14,40 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
 
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 
 /** Ids and routes across three nodes: cluster-wide uniqueness under races, and routes that follow a peer. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIdsIT {
+    /** Closes the peers each case opened, after the case. */
+    @RegisterExtension
+    final Peers peers = new Peers();
     private ClusterNodes cluster;
-    private WebSocketClient client;
-    private final List<PeerClient> peers = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         cluster = ClusterNodes.start(3, Map.of());
-        client = new WebSocketClient();
-        client.start();
-    }
-
-    @AfterEach
-    void closePeers() {
-        peers.forEach(PeerClient::close);
-        peers.clear();
+        peers.start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         cluster.close();
     }
 
     private PeerClient connect(int node) {
-        PeerClient peer = PeerClient.connect(client, cluster.node(node).uri());
-        peers.add(peer);
-        return peer;
+        return peers.connect(cluster.node(node).uri());
     }
 
     @Test
@@ -74,7 +66,7 @@ class ClusterIdsIT {
                         .map(reply -> reply.getString("type").equals("peers") ? "granted" : reply.getString("code"))
                         .sorted().toList();
                 assertThat(outcomes).as("round %d", round).containsExactly("granted", "id-taken");
-                closePeers();
+                peers.closeAll();
             }
         } finally {
             racers.shutdownNow();

@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import jakarta.json.JsonObject;
 
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ClusterNodes;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.RedisServer;
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.embedded.SignalingServer;
@@ -34,28 +34,24 @@ import network.chiral.signaling.server.embedded.SignalingServer;
 class ClusterRedisOutageIT {
     private static final Duration RECOVERY = Duration.ofSeconds(20);
 
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<PeerClient> peers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        peers.forEach(PeerClient::close);
-        client.stop();
+        peers.stop();
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }
     }
 
     private PeerClient connect(SignalingServer node, String id) {
-        PeerClient peer = PeerClient.connect(client, node.uri());
-        peers.add(peer);
+        PeerClient peer = peers.connect(node.uri());
         peer.register(id);
         return peer;
     }
@@ -147,12 +143,10 @@ class ClusterRedisOutageIT {
         assertThat(alice2.next("offer").getString("sdp")).isEqualTo("back");
         bob.send(Frames.offer(twice, "to the keeper"));
         assertThat(keeper.next("offer").getString("sdp")).isEqualTo("to the keeper");
-        PeerClient thief = PeerClient.connect(client, two.uri());
-        peers.add(thief);
+        PeerClient thief = peers.connect(two.uri());
         thief.send(Frames.register(a));
         assertThat(thief.nextError("id-taken")).contains(a);
-        PeerClient dave = PeerClient.connect(client, one.uri());
-        peers.add(dave);
+        PeerClient dave = peers.connect(one.uri());
         assertThat(dave.register(id("d")).getInt("total")).as("a, a2, b, c, twice and d").isEqualTo(6);
         bob.assertNothingPending();
         assertThat(lettuceThreads()).as("Redis client threads after recovery").isLessThanOrEqualTo(threadsBefore + 4);

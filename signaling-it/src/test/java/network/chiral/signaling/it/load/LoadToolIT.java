@@ -7,17 +7,15 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.load.LoadOptions;
 import network.chiral.signaling.load.LoadReport;
 import network.chiral.signaling.load.LoadRun;
 import network.chiral.signaling.load.floor.FloorRelay;
-import network.chiral.signaling.server.config.Settings;
-import network.chiral.signaling.server.embedded.SignalingServer;
 
 /** The load tool against the embedded server and the floor relay, briefly, over real sockets. */
 class LoadToolIT {
@@ -28,17 +26,13 @@ class LoadToolIT {
         }
     }
 
-    private static SignalingServer server() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("PORT", "0");
-        settings.put("SIGNALING_HOST", "127.0.0.1");
-        settings.put("SIGNALING_LOG_LEVEL", "warn");
-        return SignalingServer.start(Settings.load(settings::get));
+    private static LocalServer server() throws Exception {
+        return LocalServer.start(Map.of("SIGNALING_LOG_LEVEL", "warn"));
     }
 
     @Test
     void fixedRateRoundTripsThroughTheServerWithoutErrors() throws Exception {
-        try (SignalingServer server = server()) {
+        try (LocalServer server = server()) {
             LoadOptions options = LoadOptions.parse("--url", server.uri().toString(), "--pairs", "4", "--rate", "400",
                     "--duration", "2s", "--payload", "1500", "--idle", "20");
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -89,7 +83,7 @@ class LoadToolIT {
 
     @Test
     void countsRefusalsByCodeAndFailedConnections() throws Exception {
-        try (SignalingServer server = server()) {
+        try (LocalServer server = server()) {
             URI base = server.uri();
             // A path the server has no endpoint on: every handshake fails, none hangs.
             LoadOptions options = LoadOptions.parse("--url", base.resolve("/nowhere").toString(), "--pairs", "2",
@@ -106,7 +100,7 @@ class LoadToolIT {
 
     @Test
     void warmUpIsNotMeasured() throws Exception {
-        try (SignalingServer server = server()) {
+        try (LocalServer server = server()) {
             LoadOptions options = LoadOptions.parse("--url", server.uri().toString(), "--pairs", "2", "--rate", "200",
                     "--warmup", "1s", "--duration", "1s");
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -43,12 +42,10 @@ class DrainIT {
     }
 
     private static ServerProcess start(String drainSeconds) throws Exception {
-        Map<String, String> environment = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        environment.put("PORT", "0");
-        // Longer than the drain, so that only the drain can close these sockets.
-        environment.put("SIGNALING_IDLE_TIMEOUT_SECONDS", "120");
-        environment.put("SIGNALING_DRAIN_SECONDS", drainSeconds);
-        return ServerProcess.start(environment);
+        return ServerProcess.start(ServerTarget.suiteSettings(Map.of(
+                // Longer than the drain, so that only the drain can close these sockets.
+                "SIGNALING_IDLE_TIMEOUT_SECONDS", "120",
+                "SIGNALING_DRAIN_SECONDS", drainSeconds)));
     }
 
     @Test

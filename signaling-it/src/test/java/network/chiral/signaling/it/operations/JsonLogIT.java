@@ -8,7 +8,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,10 +32,9 @@ class JsonLogIT {
 
     @Test
     void everyLineIsOneJsonObjectWithSeverityAndTheConnectionContextAsFields() throws Exception {
-        Map<String, String> environment = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        environment.put("PORT", "0");
-        environment.put("SIGNALING_LOG_FORMAT", "json");
-        environment.put("SIGNALING_DRAIN_SECONDS", "600");
+        Map<String, String> environment = ServerTarget.suiteSettings(Map.of(
+                "SIGNALING_LOG_FORMAT", "json",
+                "SIGNALING_DRAIN_SECONDS", "600"));
         WebSocketClient client = new WebSocketClient();
         client.start();
         try (ServerProcess server = ServerProcess.start(environment)) {

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,17 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerTarget;
-import network.chiral.signaling.server.config.Settings;
-import network.chiral.signaling.server.embedded.SignalingServer;
 
 /** {@code /metrics} against the embedded server: counters move by exactly what traffic did, and who may read it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private SignalingServer server;
+    private LocalServer server;
     private WebSocketClient client;
 
     @BeforeAll
@@ -43,11 +41,8 @@ class MetricsIT {
         server.close();
     }
 
-    private static SignalingServer start(Map<String, String> extra) throws Exception {
-        Map<String, String> settings = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        settings.put("PORT", "0");
-        settings.putAll(extra);
-        return SignalingServer.start(Settings.load(settings::get));
+    private static LocalServer start(Map<String, String> extra) throws Exception {
+        return LocalServer.start(ServerTarget.suiteSettings(extra));
     }
 
     @Test
@@ -139,7 +134,7 @@ class MetricsIT {
 
     @Test
     void metricsAreServedOnlyToAllowedAddressesAndNeverThroughAProxy() throws Exception {
-        try (SignalingServer restricted = start(Map.of("SIGNALING_METRICS_ALLOW", "127.0.0.2/32"))) {
+        try (LocalServer restricted = start(Map.of("SIGNALING_METRICS_ALLOW", "127.0.0.2/32"))) {
             URI metrics = restricted.httpUri().resolve("/metrics");
             Scrape.Response fromLoopback = Scrape.get(metrics);
             assertThat(fromLoopback.status()).isEqualTo(403);

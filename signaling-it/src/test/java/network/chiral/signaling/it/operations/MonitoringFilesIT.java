@@ -6,9 +6,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,11 +18,10 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Frames;
+import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerTarget;
-import network.chiral.signaling.server.config.Settings;
-import network.chiral.signaling.server.embedded.SignalingServer;
 
 /**
  * The alert rules, the Grafana dashboard and the operations guide use only metric names (and
@@ -78,11 +75,9 @@ class MonitoringFilesIT {
 
     /** Traffic first, so that series with labels known only once they happen exist too. */
     private static Scrape scrapeAfterTraffic() throws Exception {
-        Map<String, String> settings = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        settings.put("PORT", "0");
         WebSocketClient client = new WebSocketClient();
         client.start();
-        try (SignalingServer server = SignalingServer.start(Settings.load(settings::get))) {
+        try (LocalServer server = LocalServer.start(ServerTarget.SUITE_SETTINGS)) {
             try (PeerClient alice = PeerClient.connect(client, server.uri());
                  PeerClient bob = PeerClient.connect(client, server.uri())) {
                 alice.register("monitoring-alice");

@@ -1,7 +1,6 @@
 package network.chiral.signaling.it.protocol;
 
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 
 import network.chiral.signaling.it.fixture.ServerProcess;
@@ -12,9 +11,7 @@ class ExecutableJarIT extends ProtocolSuite {
 
     @Override
     protected ServerTarget startTarget() throws Exception {
-        Map<String, String> environment = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        environment.put("PORT", "0");
-        ServerProcess server = ServerProcess.start(environment);
+        ServerProcess server = ServerProcess.start(ServerTarget.suiteSettings(Map.of()));
         return new ServerTarget() {
             @Override
             public URI webSocketUri() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -48,13 +47,11 @@ class NativeTlsIT extends ProtocolSuite {
     protected ServerTarget startTarget() throws Exception {
         live = WorkDirectories.fresh("tls-live");
         TestCertificates.Issued issued = ca.issue(live, TestCertificates.KeyForm.EC_PKCS8);
-        Map<String, String> environment = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        environment.put("PORT", "0");
-        environment.put("SIGNALING_TLS_CERT_FILE", issued.fullChain().toString());
-        environment.put("SIGNALING_TLS_KEY_FILE", issued.privateKey().toString());
-        environment.put("SIGNALING_TLS_RELOAD_SECONDS", "1");
-        server = ServerProcess.start(environment);
-        return new SecureTarget(URI.create("wss://127.0.0.1:" + server.port() + "/"), ca, List.of(server));
+        server = ServerProcess.start(ServerTarget.suiteSettings(Map.of(
+                "SIGNALING_TLS_CERT_FILE", issued.fullChain().toString(),
+                "SIGNALING_TLS_KEY_FILE", issued.privateKey().toString(),
+                "SIGNALING_TLS_RELOAD_SECONDS", "1")));
+        return SecureTarget.onLoopback(server.port(), ca, server);
     }
 
     /** The serial of the certificate the server presents in a fresh handshake, and the protocol. */
@@ -108,10 +105,9 @@ class NativeTlsIT extends ProtocolSuite {
     @EnumSource(TestCertificates.KeyForm.class)
     void everyPemKeyFormCertbotOrOpensslWritesIsAccepted(TestCertificates.KeyForm form) throws Exception {
         TestCertificates.Issued issued = ca.issue(WorkDirectories.fresh("tls-" + form), form);
-        Map<String, String> settings = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        settings.put("PORT", "0");
-        settings.put("SIGNALING_TLS_CERT_FILE", issued.fullChain().toString());
-        settings.put("SIGNALING_TLS_KEY_FILE", issued.privateKey().toString());
+        Map<String, String> settings = ServerTarget.suiteSettings(Map.of(
+                "SIGNALING_TLS_CERT_FILE", issued.fullChain().toString(),
+                "SIGNALING_TLS_KEY_FILE", issued.privateKey().toString()));
         try (SignalingServer embedded = SignalingServer.start(Settings.load(settings::get))) {
             assertThat(embedded.uri().getScheme()).isEqualTo("wss");
             assertThat(presented(ca, embedded.port(), new java.util.ArrayList<>()).getSerialNumber()).isEqualTo(issued.serial());
@@ -129,10 +125,9 @@ class NativeTlsIT extends ProtocolSuite {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, "s3cret".toCharArray());
         }
-        Map<String, String> settings = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        settings.put("PORT", "0");
-        settings.put("SIGNALING_TLS_KEYSTORE_FILE", file.toString());
-        settings.put("SIGNALING_TLS_KEYSTORE_PASSWORD", "s3cret");
+        Map<String, String> settings = ServerTarget.suiteSettings(Map.of(
+                "SIGNALING_TLS_KEYSTORE_FILE", file.toString(),
+                "SIGNALING_TLS_KEYSTORE_PASSWORD", "s3cret"));
         try (SignalingServer embedded = SignalingServer.start(Settings.load(settings::get))) {
             assertThat(presented(ca, embedded.port(), new java.util.ArrayList<>()).getSerialNumber()).isEqualTo(issued.serial());
         }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -35,10 +33,7 @@ class NginxProxyIT extends ProtocolSuite {
 
     @Override
     protected ServerTarget startTarget() throws Exception {
-        Map<String, String> environment = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        environment.put("PORT", "0");
-        environment.put("SIGNALING_TRUSTED_PROXIES", "127.0.0.1/32");
-        server = ServerProcess.start(environment);
+        server = ServerProcess.start(ServerTarget.suiteSettings(Map.of("SIGNALING_TRUSTED_PROXIES", "127.0.0.1/32")));
         try {
             nginx = Nginx.start(server.port(), ca.issue(WorkDirectories.fresh("nginx-cert"),
                     TestCertificates.KeyForm.EC_PKCS8));
@@ -46,7 +41,7 @@ class NginxProxyIT extends ProtocolSuite {
             server.close();
             throw e;
         }
-        return new SecureTarget(URI.create("wss://127.0.0.1:" + nginx.httpsPort() + "/"), ca, List.of(nginx, server));
+        return SecureTarget.onLoopback(nginx.httpsPort(), ca, nginx, server);
     }
 
     /**

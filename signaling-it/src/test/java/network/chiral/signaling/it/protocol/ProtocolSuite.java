@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,14 +24,15 @@ import jakarta.json.JsonString;
 
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.ServerTarget;
 
 
@@ -42,9 +42,10 @@ import network.chiral.signaling.it.fixture.ServerTarget;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProtocolSuite {
+    /** Closes the peers each case opened, after the case. */
+    @RegisterExtension
+    final Peers peers = new Peers();
     private ServerTarget target;
-    private WebSocketClient client;
-    private final List<PeerClient> peers = new CopyOnWriteArrayList<>();
 
     /** Starts the server under test with {@link ServerTarget#SUITE_SETTINGS}. */
     protected abstract ServerTarget startTarget() throws Exception;
@@ -52,20 +53,14 @@ abstract class ProtocolSuite {
     @BeforeAll
     void start() throws Exception {
         target = startTarget();
-        client = target.webSocketClient();
+        WebSocketClient client = target.webSocketClient();
         client.setMaxTextMessageSize(1024 * 1024);
-        client.start();
-    }
-
-    @AfterEach
-    void closePeers() {
-        peers.forEach(PeerClient::close);
-        peers.clear();
+        peers.start(client);
     }
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         target.close();
     }
 
@@ -78,9 +73,7 @@ abstract class ProtocolSuite {
     }
 
     protected final PeerClient connect(PeerClient.Behaviour behaviour) {
-        PeerClient peer = PeerClient.connect(client, target.nextWebSocketUri(), behaviour);
-        peers.add(peer);
-        return peer;
+        return peers.connect(target.nextWebSocketUri(), behaviour);
     }
 
     /** A new socket, registered as {@code id}. */
@@ -202,8 +195,7 @@ abstract class ProtocolSuite {
         // Offered the way browsers offer it; the server must answer without the extension.
         org.eclipse.jetty.websocket.client.ClientUpgradeRequest deflating = new org.eclipse.jetty.websocket.client.ClientUpgradeRequest();
         deflating.addExtensions("permessage-deflate; client_max_window_bits");
-        PeerClient alice = PeerClient.connect(client, target.nextWebSocketUri(), deflating);
-        peers.add(alice);
+        PeerClient alice = peers.connect(target.nextWebSocketUri(), deflating);
         assertThat(alice.extensions()).isEmpty();
         alice.register(newId());
         String b = newId();

@@ -3,12 +3,9 @@ package network.chiral.signaling.it.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Scrape;
 
 /**
@@ -23,20 +21,17 @@ import network.chiral.signaling.it.fixture.Scrape;
  * the per-address cap and the per-address attempt rate (429). Each case starts its own server.
  */
 class AdmissionIT {
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private LocalServer server;
-    private final List<PeerClient> open = new ArrayList<>();
 
     @BeforeEach
     void startClient() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        open.forEach(PeerClient::close);
-        client.stop();
+        peers.stop();
         if (server != null) {
             server.close();
         }
@@ -51,26 +46,23 @@ class AdmissionIT {
     }
 
     private PeerClient connect() {
-        PeerClient peer = PeerClient.connect(client, server.uri(), new ClientUpgradeRequest());
-        open.add(peer);
-        return peer;
+        return peers.connect(server.uri());
     }
 
     @Test
     void onlyAllowedOriginsMayConnect() throws Exception {
         server = LocalServer.start(Map.of("SIGNALING_ALLOWED_ORIGINS", "https://app.chiral.test,https://*.chiral.network"));
 
-        PeerClient exact = PeerClient.connect(client, server.uri(), from("https://app.chiral.test"));
-        open.add(exact);
+        PeerClient exact = peers.connect(server.uri(), from("https://app.chiral.test"));
         exact.register("origin-exact");
-        open.add(PeerClient.connect(client, server.uri(), from("https://eu.chiral.network")));
-        open.add(PeerClient.connect(client, server.uri(), from(null)));
+        peers.connect(server.uri(), from("https://eu.chiral.network"));
+        peers.connect(server.uri(), from(null));
 
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("https://evil.test"))).isEqualTo(403);
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("https://chiral.network"))).isEqualTo(403);
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), from("http://app.chiral.test"))).isEqualTo(403);
+        assertThat(peers.refusedUpgrade(server.uri(), from("https://evil.test"))).isEqualTo(403);
+        assertThat(peers.refusedUpgrade(server.uri(), from("https://chiral.network"))).isEqualTo(403);
+        assertThat(peers.refusedUpgrade(server.uri(), from("http://app.chiral.test"))).isEqualTo(403);
 
-        Scrape metrics = Scrape.of(java.net.URI.create(server.uri().toString().replaceFirst("^ws", "http")));
+        Scrape metrics = Scrape.of(server.httpUri());
         assertThat(metrics.value("signaling_connections_refused_total{reason=\"origin\"}")).isEqualTo(3);
     }
 
@@ -78,8 +70,8 @@ class AdmissionIT {
     void aMissingOriginCanBeRefusedToo() throws Exception {
         server = LocalServer.start(Map.of("SIGNALING_ALLOWED_ORIGINS", "https://app.chiral.test",
                 "SIGNALING_ALLOW_MISSING_ORIGIN", "false"));
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), from(null))).isEqualTo(403);
-        open.add(PeerClient.connect(client, server.uri(), from("https://app.chiral.test")));
+        assertThat(peers.refusedUpgrade(server.uri(), from(null))).isEqualTo(403);
+        peers.connect(server.uri(), from("https://app.chiral.test"));
     }
 
     @Test
@@ -90,7 +82,7 @@ class AdmissionIT {
         connect();
         Await.until("the server counts three sockets", Duration.ofSeconds(5), () -> server.connections() == 3);
 
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), new ClientUpgradeRequest())).isEqualTo(503);
+        assertThat(peers.refusedUpgrade(server.uri())).isEqualTo(503);
 
         first.close();
         Await.until("the server counts two sockets", Duration.ofSeconds(5), () -> server.connections() == 2);
@@ -104,7 +96,7 @@ class AdmissionIT {
         connect();
         Await.until("the server counts two sockets", Duration.ofSeconds(5), () -> server.connections() == 2);
 
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), new ClientUpgradeRequest())).isEqualTo(429);
+        assertThat(peers.refusedUpgrade(server.uri())).isEqualTo(429);
 
         first.close();
         Await.until("the server counts one socket", Duration.ofSeconds(5), () -> server.connections() == 1);
@@ -117,7 +109,7 @@ class AdmissionIT {
         for (int i = 0; i < 3; i++) {
             connect().close();
         }
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), new ClientUpgradeRequest())).isEqualTo(429);
+        assertThat(peers.refusedUpgrade(server.uri())).isEqualTo(429);
     }
 
     @Test
@@ -130,7 +122,7 @@ class AdmissionIT {
         assertThat(unauthorized).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer")
                 .contains("a token is required");
 
-        open.add(PeerClient.connect(client, server.uri("the-key"), new ClientUpgradeRequest()));
+        peers.connect(server.uri("the-key"));
         Await.until("the server counts the socket", Duration.ofSeconds(5), () -> server.connections() == 1);
         String tooMany = rawUpgrade("/?token=the-key", "Origin: https://app.chiral.test");
         assertThat(tooMany).startsWith("HTTP/1.1 429").contains("Retry-After: 5")
@@ -155,7 +147,7 @@ class AdmissionIT {
                 "SIGNALING_ALLOW_MISSING_ORIGIN", "false", "SIGNALING_AUTH_API_KEYS", "k"));
         java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(server.uri().toString().replaceFirst("^ws", "http") + "health")).build(),
+                        server.httpUri().resolve("health")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }

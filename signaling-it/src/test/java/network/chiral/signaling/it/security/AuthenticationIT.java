@@ -1,5 +1,6 @@
 package network.chiral.signaling.it.security;
 
+import static network.chiral.signaling.it.fixture.PeerClient.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Map;
 
 
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +25,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.Tokens;
 
@@ -41,13 +42,12 @@ class AuthenticationIT {
     private static final String ISSUER = "https://id.chiral.test";
     private static final String AUDIENCE = "signaling";
 
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private LocalServer server;
 
     @BeforeAll
     void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
         server = LocalServer.start(Map.of(
                 "SIGNALING_AUTH_JWT_SECRET", SECRET,
                 "SIGNALING_AUTH_JWT_ISSUER", ISSUER,
@@ -57,7 +57,7 @@ class AuthenticationIT {
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         server.close();
     }
 
@@ -70,17 +70,13 @@ class AuthenticationIT {
     }
 
     private int refusedWith(String token) {
-        return PeerClient.refusedUpgrade(client, server.uri(token), new ClientUpgradeRequest());
-    }
-
-    private static String newId() {
-        return "peer-" + java.util.UUID.randomUUID();
+        return peers.refusedUpgrade(server.uri(token));
     }
 
     @Test
     void noCredentialIsRefusedWith401() {
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(), new ClientUpgradeRequest())).isEqualTo(401);
-        Scrape metrics = Scrape.of(java.net.URI.create(server.uri().toString().replaceFirst("^ws", "http")));
+        assertThat(peers.refusedUpgrade(server.uri())).isEqualTo(401);
+        Scrape metrics = Scrape.of(server.httpUri());
         assertThat(metrics.value("signaling_connections_refused_total{reason=\"unauthorized\"}")).isPositive();
     }
 
@@ -140,7 +136,7 @@ class AuthenticationIT {
     @Test
     void aValidTokenInTheQueryLetsTheSubjectRegisterItsOwnIdOnly() {
         String id = newId();
-        try (PeerClient peer = PeerClient.connect(client, server.uri(token(id)), new ClientUpgradeRequest())) {
+        try (PeerClient peer = peers.connect(server.uri(token(id)))) {
             List<String> replies = peer.exchange(Frames.register(newId())).stream().map(r -> r.getString("code", "")).toList();
             assertThat(replies).containsExactly("forbidden");
             assertThat(peer.isOpen()).isTrue();
@@ -153,7 +149,7 @@ class AuthenticationIT {
         String id = newId();
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         request.setHeader("Authorization", "Bearer " + token(id));
-        try (PeerClient peer = PeerClient.connect(client, server.uri(), request)) {
+        try (PeerClient peer = peers.connect(server.uri(), request)) {
             assertThat(peer.register(id).getJsonArray("peers").getString(0)).isEqualTo(id);
         }
     }
@@ -162,8 +158,8 @@ class AuthenticationIT {
     void eachSocketIsBoundToItsOwnTokensSubject() {
         String a = newId();
         String b = newId();
-        try (PeerClient alice = PeerClient.connect(client, server.uri(token(a)), new ClientUpgradeRequest());
-             PeerClient bob = PeerClient.connect(client, server.uri(token(b)), new ClientUpgradeRequest())) {
+        try (PeerClient alice = peers.connect(server.uri(token(a)));
+             PeerClient bob = peers.connect(server.uri(token(b)))) {
             alice.send(Frames.register(b));
             alice.nextError("forbidden");
             bob.register(b);
@@ -176,7 +172,7 @@ class AuthenticationIT {
         for (JWSAlgorithm algorithm : List.of(JWSAlgorithm.HS384, JWSAlgorithm.HS512)) {
             String id = newId();
             String token = Tokens.hmac(SECRET, algorithm, claims(id).build());
-            try (PeerClient peer = PeerClient.connect(client, server.uri(token), new ClientUpgradeRequest())) {
+            try (PeerClient peer = peers.connect(server.uri(token))) {
                 peer.register(id);
             }
         }
@@ -184,20 +180,20 @@ class AuthenticationIT {
 
     @Test
     void apiKeysInClearOrHashedLetAnyIdRegister() {
-        try (PeerClient peer = PeerClient.connect(client, server.uri(API_KEY), new ClientUpgradeRequest())) {
+        try (PeerClient peer = peers.connect(server.uri(API_KEY))) {
             peer.register(newId());
             peer.register(newId());
         }
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         request.setHeader("Authorization", "Bearer " + HASHED_API_KEY);
-        try (PeerClient peer = PeerClient.connect(client, server.uri(), request)) {
+        try (PeerClient peer = peers.connect(server.uri(), request)) {
             peer.register(newId());
         }
     }
 
     @Test
     void aTokenInRegisterMustBeValidEvenOnAnAuthenticatedSocket() {
-        try (PeerClient peer = PeerClient.connect(client, server.uri(API_KEY), new ClientUpgradeRequest())) {
+        try (PeerClient peer = peers.connect(server.uri(API_KEY))) {
             peer.send(Frames.registerWithToken(newId(), "forged"));
             peer.nextError("unauthorized");
             assertThat(peer.awaitClose().code()).isEqualTo(1008);

@@ -1,5 +1,6 @@
 package network.chiral.signaling.it.security;
 
+import static network.chiral.signaling.it.fixture.PeerClient.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,11 +11,8 @@ import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Tokens;
 
 /**
@@ -37,7 +36,7 @@ import network.chiral.signaling.it.fixture.Tokens;
  * a key id the cached set does not have.
  */
 class JwksIT {
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private HttpServer provider;
     private volatile String published;
     private final AtomicInteger fetches = new AtomicInteger();
@@ -45,8 +44,7 @@ class JwksIT {
 
     @BeforeEach
     void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         provider.createContext("/jwks.json", exchange -> {
             fetches.incrementAndGet();
@@ -64,7 +62,7 @@ class JwksIT {
 
     @AfterEach
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         if (server != null) {
             server.close();
         }
@@ -84,8 +82,14 @@ class JwksIT {
                 new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), Tokens.claims(subject).build());
     }
 
+    /** The provider publishes {@code key} as its only key, id k1; the server verifies against it. */
+    private void startPublishing(KeyPair key) throws Exception {
+        published = new JWKSet(publicJwk(key, "k1")).toString();
+        server = LocalServer.start(Map.of("SIGNALING_AUTH_JWKS_URL", jwksUrl()));
+    }
+
     private boolean accepted(String token, String id) {
-        try (PeerClient peer = PeerClient.connect(client, server.uri(token), new ClientUpgradeRequest())) {
+        try (PeerClient peer = peers.connect(server.uri(token))) {
             peer.register(id);
             return true;
         } catch (AssertionError refused) {
@@ -97,10 +101,9 @@ class JwksIT {
     void keysAreFetchedCachedAndRotated() throws Exception {
         KeyPair first = Tokens.rsa();
         KeyPair second = Tokens.rsa();
-        published = new JWKSet(publicJwk(first, "k1")).toString();
-        server = LocalServer.start(Map.of("SIGNALING_AUTH_JWKS_URL", jwksUrl()));
+        startPublishing(first);
 
-        String id = "peer-" + UUID.randomUUID();
+        String id = newId();
         assertThat(accepted(token(first, "k1", id), id)).isTrue();
         int afterFirst = fetches.get();
         assertThat(afterFirst).isPositive();
@@ -120,16 +123,15 @@ class JwksIT {
     void aTokenFromAKeyNotInTheSetIsRefused() throws Exception {
         KeyPair known = Tokens.rsa();
         KeyPair stranger = Tokens.rsa();
-        published = new JWKSet(publicJwk(known, "k1")).toString();
-        server = LocalServer.start(Map.of("SIGNALING_AUTH_JWKS_URL", jwksUrl()));
+        startPublishing(known);
 
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(token(stranger, "k1", "a")), new ClientUpgradeRequest()))
+        assertThat(peers.refusedUpgrade(server.uri(token(stranger, "k1", "a"))))
                 .as("right kid, wrong key").isEqualTo(401);
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(token(stranger, "k9", "a")), new ClientUpgradeRequest()))
+        assertThat(peers.refusedUpgrade(server.uri(token(stranger, "k9", "a"))))
                 .as("unknown kid").isEqualTo(401);
         String hs = Tokens.hmac(publicJwk(known, "k1").toJSONString().getBytes(StandardCharsets.UTF_8),
                 JWSAlgorithm.HS256, Tokens.claims("a").build());
-        assertThat(PeerClient.refusedUpgrade(client, server.uri(hs), new ClientUpgradeRequest()))
+        assertThat(peers.refusedUpgrade(server.uri(hs)))
                 .as("HMAC keyed with the public JWK").isEqualTo(401);
     }
 }

@@ -1,5 +1,6 @@
 package network.chiral.signaling.it.security;
 
+import static network.chiral.signaling.it.fixture.PeerClient.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -8,10 +9,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Map;
-import java.util.UUID;
 
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Tokens;
 
 /**
@@ -34,7 +33,7 @@ import network.chiral.signaling.it.fixture.Tokens;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublicKeyAuthIT {
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private KeyPair rsa;
     private KeyPair ec;
     private String rsaPem;
@@ -43,8 +42,7 @@ class PublicKeyAuthIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
         rsa = Tokens.rsa();
         ec = Tokens.ec();
         rsaPem = Tokens.pem(rsa.getPublic());
@@ -56,13 +54,9 @@ class PublicKeyAuthIT {
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         rsaServer.close();
         ecServer.close();
-    }
-
-    private static String newId() {
-        return "peer-" + UUID.randomUUID();
     }
 
     @Test
@@ -70,7 +64,7 @@ class PublicKeyAuthIT {
         for (JWSAlgorithm algorithm : new JWSAlgorithm[] {JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.RS512}) {
             String id = newId();
             String token = Tokens.sign(new RSASSASigner(rsa.getPrivate()), new JWSHeader(algorithm), Tokens.claims(id).build());
-            try (PeerClient peer = PeerClient.connect(client, rsaServer.uri(token), new ClientUpgradeRequest())) {
+            try (PeerClient peer = peers.connect(rsaServer.uri(token))) {
                 peer.register(id);
             }
         }
@@ -81,10 +75,10 @@ class PublicKeyAuthIT {
         // The attack: take the public PEM, use it as an HMAC secret, say alg HS256.
         String forged = Tokens.hmac(rsaPem.getBytes(StandardCharsets.US_ASCII), JWSAlgorithm.HS256,
                 Tokens.claims("admin").build());
-        assertThat(PeerClient.refusedUpgrade(client, rsaServer.uri(forged), new ClientUpgradeRequest())).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(rsaServer.uri(forged))).isEqualTo(401);
         byte[] der = rsa.getPublic().getEncoded();
         String forgedDer = Tokens.hmac(der, JWSAlgorithm.HS256, Tokens.claims("admin").build());
-        assertThat(PeerClient.refusedUpgrade(client, rsaServer.uri(forgedDer), new ClientUpgradeRequest())).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(rsaServer.uri(forgedDer))).isEqualTo(401);
     }
 
     @Test
@@ -92,9 +86,8 @@ class PublicKeyAuthIT {
         KeyPair other = Tokens.rsa();
         String token = Tokens.sign(new RSASSASigner(other.getPrivate()), new JWSHeader(JWSAlgorithm.RS256),
                 Tokens.claims("a").build());
-        assertThat(PeerClient.refusedUpgrade(client, rsaServer.uri(token), new ClientUpgradeRequest())).isEqualTo(401);
-        assertThat(PeerClient.refusedUpgrade(client, rsaServer.uri(Tokens.unsigned(Tokens.claims("a").build())),
-                new ClientUpgradeRequest())).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(rsaServer.uri(token))).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(rsaServer.uri(Tokens.unsigned(Tokens.claims("a").build())))).isEqualTo(401);
     }
 
     @Test
@@ -102,15 +95,15 @@ class PublicKeyAuthIT {
         String id = newId();
         String es256 = Tokens.sign(new ECDSASigner((ECPrivateKey) ec.getPrivate()), new JWSHeader(JWSAlgorithm.ES256),
                 Tokens.claims(id).build());
-        try (PeerClient peer = PeerClient.connect(client, ecServer.uri(es256), new ClientUpgradeRequest())) {
+        try (PeerClient peer = peers.connect(ecServer.uri(es256))) {
             peer.register(id);
         }
         // An RSA token and an HMAC token keyed with the EC public key both fail on the EC server.
         String rs256 = Tokens.sign(new RSASSASigner(rsa.getPrivate()), new JWSHeader(JWSAlgorithm.RS256),
                 Tokens.claims(id).build());
-        assertThat(PeerClient.refusedUpgrade(client, ecServer.uri(rs256), new ClientUpgradeRequest())).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(ecServer.uri(rs256))).isEqualTo(401);
         String hs = Tokens.hmac(Tokens.pem(ec.getPublic()).getBytes(StandardCharsets.US_ASCII), JWSAlgorithm.HS256,
                 Tokens.claims(id).build());
-        assertThat(PeerClient.refusedUpgrade(client, ecServer.uri(hs), new ClientUpgradeRequest())).isEqualTo(401);
+        assertThat(peers.refusedUpgrade(ecServer.uri(hs))).isEqualTo(401);
     }
 }

@@ -1,5 +1,6 @@
 package network.chiral.signaling.it.security;
 
+import static network.chiral.signaling.it.fixture.PeerClient.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -7,25 +8,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.json.JsonObject;
 
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 
 /**
  * Per-socket allowances: a flood is dropped with {@code rate-limited} and then closed with
@@ -37,36 +34,28 @@ class RateLimitIT {
     private static final int BURST = 20;
     private static final int REGISTRATIONS = 3;
 
-    private WebSocketClient client;
+    /** Closes the peers each case opened, after the case. */
+    @RegisterExtension
+    final Peers peers = new Peers();
     private LocalServer server;
-    private final List<PeerClient> open = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
         server = LocalServer.start(Map.of(
                 "SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", Integer.toString(RATE),
                 "SIGNALING_RATE_LIMIT_BURST", Integer.toString(BURST),
                 "SIGNALING_REGISTRATIONS_PER_MINUTE", Integer.toString(REGISTRATIONS)));
     }
 
-    @AfterEach
-    void closePeers() {
-        open.forEach(PeerClient::close);
-        open.clear();
-    }
-
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         server.close();
     }
 
     private PeerClient connect() {
-        PeerClient peer = PeerClient.connect(client, server.uri(), new ClientUpgradeRequest());
-        open.add(peer);
-        return peer;
+        return peers.connect(server.uri());
     }
 
     /** {@code signaling_connections_closed_total{code="1008"}} from a scrape of /metrics. */
@@ -80,7 +69,7 @@ class RateLimitIT {
 
     /** The server's own count: the series of {@code metric} whose labels include {@code label}. */
     private double counted(String metric, String label) {
-        URI metrics = URI.create(server.uri().toString().replaceFirst("^ws", "http")).resolve("/metrics");
+        URI metrics = server.httpUri().resolve("/metrics");
         try {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).timeout(PeerClient.WAIT).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -94,10 +83,6 @@ class RateLimitIT {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    private static String newId() {
-        return "peer-" + UUID.randomUUID();
     }
 
     @Test

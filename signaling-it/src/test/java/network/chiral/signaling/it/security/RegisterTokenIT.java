@@ -1,12 +1,10 @@
 package network.chiral.signaling.it.security;
 
+import static network.chiral.signaling.it.fixture.PeerClient.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.UUID;
 
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +15,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Tokens;
 
 /**
@@ -28,24 +27,23 @@ import network.chiral.signaling.it.fixture.Tokens;
 class RegisterTokenIT {
     private static final String SECRET = "register-token-secret-0123456789abcdef";
 
-    private WebSocketClient client;
+    private final Peers peers = new Peers();
     private LocalServer server;
 
     @BeforeAll
     void start() throws Exception {
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
         server = LocalServer.start(Map.of("SIGNALING_AUTH_JWT_SECRET", SECRET, "SIGNALING_AUTH_REGISTER_TOKEN", "true"));
     }
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         server.close();
     }
 
     private PeerClient open() {
-        return PeerClient.connect(client, server.uri(), new ClientUpgradeRequest());
+        return peers.connect(server.uri());
     }
 
     private static String token(String subject) {
@@ -54,7 +52,7 @@ class RegisterTokenIT {
 
     @Test
     void aValidTokenInRegisterAuthenticatesAndBindsTheId() {
-        String id = "peer-" + UUID.randomUUID();
+        String id = newId();
         try (PeerClient peer = open()) {
             peer.send(Frames.registerWithToken(id, token(id)));
             assertThat(peer.next("peers").getJsonArray("peers").getString(0)).isEqualTo(id);
@@ -92,7 +90,7 @@ class RegisterTokenIT {
 
     @Test
     void anInvalidCredentialAtTheUpgradeIsStillRefusedWith401() {
-        assertThat(PeerClient.refusedUpgrade(client, server.uri("bad.token.here"), new ClientUpgradeRequest()))
+        assertThat(peers.refusedUpgrade(server.uri("bad.token.here")))
                 .isEqualTo(401);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -46,8 +45,7 @@ class TrustedProxiesIT {
     }
 
     private static Map<String, String> settings(String trusted) {
-        Map<String, String> settings = new HashMap<>(ServerTarget.SUITE_SETTINGS);
-        settings.put("PORT", "0");
+        Map<String, String> settings = ServerTarget.suiteSettings(Map.of());
         if (trusted != null) {
             settings.put("SIGNALING_TRUSTED_PROXIES", trusted);
         }
