@@ -1,0 +1,120 @@
+package network.chiral.signaling.it.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.json.JsonObject;
+
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
+
+import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.ChiralLikeClient;
+import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Scrape;
+import network.chiral.signaling.it.fixture.ServerProcess;
+import network.chiral.signaling.it.fixture.TcpProxy;
+
+/**
+ * The real world of a desktop client: its Wi-Fi changes, the old connection is left half-open
+ * (the server still holds it, the client does not), and it reconnects and registers its id
+ * again. Against the real {@code java -jar}, with a client that behaves like the Chiral client
+ * and a TCP proxy that makes the old connection half-open.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdTakeoverIT {
+    private static final Duration PROBE = Duration.ofMillis(1500);
+
+    private ServerProcess server;
+    private WebSocketClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
+                "SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis()),
+                // The cases follow each frame; PeerListUpdatesIT covers the list pushes.
+                "SIGNALING_PEERS_PUSH_MILLIS", "0"));
+        client = new WebSocketClient();
+        client.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        client.stop();
+        server.close();
+    }
+
+    private URI direct() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/");
+    }
+
+    private static String offer(String to, String sdp) {
+        return "{\"type\":\"offer\",\"to\":\"" + to + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}}";
+    }
+
+    @Test
+    void aClientWhoseOldConnectionIsHalfOpenGetsItsIdAndItsOffersWithinTheProbeTime() throws Exception {
+        Scrape before = Scrape.of(URI.create("http://127.0.0.1:" + server.port() + "/"));
+        try (TcpProxy wifi = TcpProxy.to(new InetSocketAddress("127.0.0.1", server.port()));
+             ChiralLikeClient laptop = ChiralLikeClient.start(client, URI.create("ws://127.0.0.1:" + wifi.port() + "/"),
+                     "laptop-" + UUID.randomUUID());
+             PeerClient bob = PeerClient.connect(client, direct())) {
+            assertThat(laptop.next().getString("type")).isEqualTo("peers");
+            String b = "bob-" + UUID.randomUUID();
+            bob.register(b);
+
+            wifi.abandon();
+            long changed = System.nanoTime();
+            laptop.reconnect(direct());
+            // What reaches the old socket before the new register arrives is lost with it, as on
+            // any dead connection; what is sent once the server probes it must not be.
+            Await.until("the server probes the old socket", PeerClient.WAIT, () -> server.output().stream()
+                    .anyMatch(line -> line.contains("pinging the old one") && line.contains(laptop.id())));
+            bob.send(offer(laptop.id(), "v=0 sent during the probe"));
+
+            JsonObject peers = laptop.next();
+            long tookMillis = Duration.ofNanos(System.nanoTime() - changed).toMillis();
+            assertThat(peers.getString("type")).isEqualTo("peers");
+            assertThat(peers.getJsonArray("peers").getString(0)).isEqualTo(laptop.id());
+            JsonObject offer = laptop.next();
+            assertThat(offer.getString("from")).isEqualTo(b);
+            assertThat(offer.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent during the probe");
+
+            bob.send(offer(laptop.id(), "v=0 after"));
+            assertThat(laptop.next().getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
+            bob.assertNothingPending();
+
+            Scrape after = Scrape.of(URI.create("http://127.0.0.1:" + server.port() + "/"));
+            assertThat(after.since(before, "signaling_connections_closed_total{code=\"4000\"}"))
+                    .as("the half-open socket was closed as replaced").isEqualTo(1.0);
+            LoggerFactory.getLogger(IdTakeoverIT.class)
+                    .info("half-open takeover: id and offer back {} ms after the reconnect (probe {} ms)",
+                            tookMillis, PROBE.toMillis());
+        }
+    }
+
+    @Test
+    void aClientWhoseOldConnectionWasResetGetsItsIdAtOnce() {
+        try (ChiralLikeClient phone = ChiralLikeClient.start(client, direct(), "phone-" + UUID.randomUUID());
+             PeerClient bob = PeerClient.connect(client, direct())) {
+            assertThat(phone.next().getString("type")).isEqualTo("peers");
+            bob.register("bob-" + UUID.randomUUID());
+            phone.close();
+            try (ChiralLikeClient again = ChiralLikeClient.start(client, direct(), phone.id())) {
+                JsonObject peers = again.next();
+                assertThat(peers.getJsonArray("peers").getString(0)).isEqualTo(phone.id());
+                bob.send(offer(phone.id(), "v=0"));
+                assertThat(again.next().getString("type")).isEqualTo("offer");
+            }
+        }
+    }
+}
