@@ -10,16 +10,17 @@ import java.util.UUID;
 
 import jakarta.json.JsonObject;
 
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ChiralLikeClient;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.TcpProxy;
@@ -35,7 +36,8 @@ class IdTakeoverIT {
     private static final Duration PROBE = Duration.ofMillis(1500);
 
     private ServerProcess server;
-    private WebSocketClient client;
+    @RegisterExtension
+    final Peers peers = new Peers();
 
     @BeforeAll
     void start() throws Exception {
@@ -43,13 +45,12 @@ class IdTakeoverIT {
                 "SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis()),
                 // The cases follow each frame; PeerListUpdatesIT covers the list pushes.
                 "SIGNALING_PEERS_PUSH_MILLIS", "0"));
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         server.close();
     }
 
@@ -65,9 +66,9 @@ class IdTakeoverIT {
     void aClientWhoseOldConnectionIsHalfOpenGetsItsIdAndItsOffersWithinTheProbeTime() throws Exception {
         Scrape before = Scrape.of(URI.create("http://127.0.0.1:" + server.port() + "/"));
         try (TcpProxy wifi = TcpProxy.to(new InetSocketAddress("127.0.0.1", server.port()));
-             ChiralLikeClient laptop = ChiralLikeClient.start(client, URI.create("ws://127.0.0.1:" + wifi.port() + "/"),
+             ChiralLikeClient laptop = ChiralLikeClient.start(peers.client(), URI.create("ws://127.0.0.1:" + wifi.port() + "/"),
                      "laptop-" + UUID.randomUUID());
-             PeerClient bob = PeerClient.connect(client, direct())) {
+             PeerClient bob = peers.connect(direct())) {
             assertThat(laptop.next().getString("type")).isEqualTo("peers");
             String b = "bob-" + UUID.randomUUID();
             bob.register(b);
@@ -81,10 +82,10 @@ class IdTakeoverIT {
                     .anyMatch(line -> line.contains("pinging the old one") && line.contains(laptop.id())));
             bob.send(offer(laptop.id(), "v=0 sent during the probe"));
 
-            JsonObject peers = laptop.next();
+            JsonObject reply = laptop.next();
             long tookMillis = Duration.ofNanos(System.nanoTime() - changed).toMillis();
-            assertThat(peers.getString("type")).isEqualTo("peers");
-            assertThat(peers.getJsonArray("peers").getString(0)).isEqualTo(laptop.id());
+            assertThat(reply.getString("type")).isEqualTo("peers");
+            assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(laptop.id());
             JsonObject offer = laptop.next();
             assertThat(offer.getString("from")).isEqualTo(b);
             assertThat(offer.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent during the probe");
@@ -104,14 +105,14 @@ class IdTakeoverIT {
 
     @Test
     void aClientWhoseOldConnectionWasResetGetsItsIdAtOnce() {
-        try (ChiralLikeClient phone = ChiralLikeClient.start(client, direct(), "phone-" + UUID.randomUUID());
-             PeerClient bob = PeerClient.connect(client, direct())) {
+        try (ChiralLikeClient phone = ChiralLikeClient.start(peers.client(), direct(), "phone-" + UUID.randomUUID());
+             PeerClient bob = peers.connect(direct())) {
             assertThat(phone.next().getString("type")).isEqualTo("peers");
             bob.register("bob-" + UUID.randomUUID());
             phone.close();
-            try (ChiralLikeClient again = ChiralLikeClient.start(client, direct(), phone.id())) {
-                JsonObject peers = again.next();
-                assertThat(peers.getJsonArray("peers").getString(0)).isEqualTo(phone.id());
+            try (ChiralLikeClient again = ChiralLikeClient.start(peers.client(), direct(), phone.id())) {
+                JsonObject reply = again.next();
+                assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(phone.id());
                 bob.send(offer(phone.id(), "v=0"));
                 assertThat(again.next().getString("type")).isEqualTo("offer");
             }

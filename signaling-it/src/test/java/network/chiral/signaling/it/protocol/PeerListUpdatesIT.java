@@ -10,16 +10,17 @@ import java.util.UUID;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import network.chiral.signaling.it.fixture.ChiralLikeClient;
 import network.chiral.signaling.it.fixture.ClusterNodes;
 import network.chiral.signaling.it.fixture.LocalServer;
 import network.chiral.signaling.it.fixture.PeerClient;
+import network.chiral.signaling.it.fixture.Peers;
 
 /**
  * A peer registered first learns of the peers that register after it, and of those that leave,
@@ -32,19 +33,19 @@ class PeerListUpdatesIT {
 
     private LocalServer single;
     private ClusterNodes cluster;
-    private WebSocketClient client;
+    @RegisterExtension
+    final Peers peers = new Peers();
 
     @BeforeAll
     void start() throws Exception {
         single = LocalServer.start(PUSHES_ON);
         cluster = ClusterNodes.start(2, PUSHES_ON);
-        client = new WebSocketClient();
-        client.start();
+        peers.start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        client.stop();
+        peers.stop();
         cluster.close();
         single.close();
     }
@@ -66,9 +67,9 @@ class PeerListUpdatesIT {
     private void firstPeerSeesLaterOnesComeAndGo(URI first, URI second) {
         String a = "first-" + UUID.randomUUID();
         String b = "second-" + UUID.randomUUID();
-        try (PeerClient alice = PeerClient.connect(client, first)) {
+        try (PeerClient alice = peers.connect(first)) {
             assertThat(ids(alice.register(a))).startsWith(a).doesNotContain(b);
-            try (PeerClient bob = PeerClient.connect(client, second)) {
+            try (PeerClient bob = peers.connect(second)) {
                 bob.register(b);
                 JsonObject pushed = pushUntil(alice, p -> ids(p).contains(b));
                 assertThat(ids(pushed)).first().isEqualTo(a);
@@ -93,8 +94,8 @@ class PeerListUpdatesIT {
     @Test
     void aChiralLikeClientGetsTheListWithoutAnyChange() {
         String b = "seeder-" + UUID.randomUUID();
-        try (ChiralLikeClient app = ChiralLikeClient.start(client, single.uri(), "downloader-" + UUID.randomUUID());
-             PeerClient seeder = PeerClient.connect(client, single.uri())) {
+        try (ChiralLikeClient app = ChiralLikeClient.start(peers.client(), single.uri(), "downloader-" + UUID.randomUUID());
+             PeerClient seeder = peers.connect(single.uri())) {
             assertThat(app.next().getString("type")).isEqualTo("peers");
             seeder.register(b);
             JsonObject pushed = app.next();

@@ -58,6 +58,13 @@ class RateLimitIT {
         return peers.connect(server.uri());
     }
 
+    /** A peer connected and registered as {@code id}. */
+    private PeerClient registered(String id) {
+        PeerClient peer = connect();
+        peer.register(id);
+        return peer;
+    }
+
     /** {@code signaling_connections_closed_total{code="1008"}} from a scrape of /metrics. */
     private double closesWith1008() {
         return counted("signaling_connections_closed_total{", "code=\"1008\"");
@@ -91,12 +98,10 @@ class RateLimitIT {
         double limitedBefore = rateLimitedSent();
         PeerClient flooder = connect();
         flooder.register(newId());
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String a = newId();
         String b = newId();
-        alice.register(a);
-        bob.register(b);
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(b);
 
         // Far more than the burst plus the drops allowed, as fast as the socket takes them.
         for (int i = 0; i < 20 * BURST && flooder.isOpen(); i++) {
@@ -147,12 +152,10 @@ class RateLimitIT {
 
     @Test
     void aBurstWithinTheAllowanceIsDroppedNowhere() {
-        PeerClient alice = connect();
-        PeerClient bob = connect();
         String a = newId();
         String b = newId();
-        alice.register(a);
-        bob.register(b);
+        PeerClient alice = registered(a);
+        PeerClient bob = registered(b);
         // Like a client's trickle of candidates after its offer: within the burst.
         for (int i = 0; i < BURST - 5; i++) {
             alice.send(Frames.relay("candidate", b, "{\"candidate\":\"c" + i + "\"}"));

@@ -122,14 +122,26 @@ public final class Protocol implements Registrations.Sockets {
      * Handles one frame from {@code peer}. Never throws: a client's mistake becomes an
      * {@code error} reply, a server fault an {@code internal} one.
      */
-    @Override
     public void receive(Peer peer, Inbound inbound) {
         long now = clock.getAsLong();
         peer.heard(now);
         takeovers.heardFrom(peer);
-        if (peer.isClosing() || takeovers.defer(peer, inbound)) {
-            // Refused for good (unauthenticated, flooding): what it sends until the close is
-            // ignored. Or its register waits on a takeover probe: the rest waits too, in order.
+        if (takeovers.defer(peer, inbound)) {
+            // Its register waits on a takeover probe: the rest waits too, to be answered in order.
+            return;
+        }
+        handle(peer, inbound, now);
+    }
+
+    /** A frame that waited for its socket's register to be answered; see {@link Takeovers}. */
+    @Override
+    public void replay(Peer peer, Inbound frame) {
+        handle(peer, frame, clock.getAsLong());
+    }
+
+    private void handle(Peer peer, Inbound inbound, long now) {
+        if (peer.isClosing()) {
+            // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
             return;
         }
         try {

@@ -32,8 +32,8 @@ final class Registrations implements Takeovers.Outcome {
         /** The socket has closed: free its id. */
         void closed(Peer peer, int code, String reason);
 
-        /** Handles a frame from {@code peer} as if it had just arrived. */
-        void receive(Peer peer, Inbound frame);
+        /** Handles a frame from {@code peer} that waited for its register's answer. */
+        void replay(Peer peer, Inbound frame);
     }
 
     private final PeerDirectory directory;
@@ -122,7 +122,7 @@ final class Registrations implements Takeovers.Outcome {
     @Override
     public void replay(Peer newcomer, List<Inbound> frames) {
         for (Inbound frame : frames) {
-            sockets.receive(newcomer, frame);
+            sockets.replay(newcomer, frame);
         }
     }
 

@@ -41,7 +41,7 @@ final class Takeovers {
         /** The holder is gone (silent, or closed meanwhile): the newcomer gets the id. */
         void holderGone(Probe probe, boolean holderClosed);
 
-        /** The newcomer's deferred frames, in order, once its register is answered. */
+        /** The newcomer's frames that waited, in order, once its register is answered. */
         void replay(Peer newcomer, List<Inbound> frames);
     }
 
@@ -54,7 +54,10 @@ final class Takeovers {
         private final Deque<Inbound> deferred = new ArrayDeque<>();
         private final List<SignalMessage> copies = new ArrayList<>();
         private int overflowed;
+        /** Set when the answer is being given; from then on nothing but the waiting frames remain. */
         private boolean done;
+        /** Set once the answer is given and every frame that waited has been handled. */
+        private boolean finished;
 
         Probe(String id, Peer holder, Peer newcomer, long startedNanos) {
             this.id = id;
@@ -132,7 +135,7 @@ final class Takeovers {
             return false;
         }
         synchronized (probe) {
-            if (probe.done) {
+            if (probe.finished) {
                 return false;
             }
             if (probe.deferred.size() < DEFERRED_LIMIT) {
@@ -170,27 +173,38 @@ final class Takeovers {
     private enum Ending { ALIVE, SILENT, HOLDER_CLOSED, NEWCOMER_LEFT }
 
     private void finish(Probe probe, Ending ending) {
-        List<Inbound> replay;
         synchronized (probe) {
             if (probe.done) {
                 return;
             }
             probe.done = true;
-            replay = List.copyOf(probe.deferred);
-            probe.deferred.clear();
         }
         probe.holder.watch(null);
         byId.remove(probe.id, probe);
         byHolder.remove(probe.holder, probe);
-        byNewcomer.remove(probe.newcomer, probe);
         switch (ending) {
             case ALIVE -> outcome.holderAlive(probe);
             case SILENT -> outcome.holderGone(probe, false);
             case HOLDER_CLOSED -> outcome.holderGone(probe, true);
             case NEWCOMER_LEFT -> {
-                return;
             }
         }
-        outcome.replay(probe.newcomer, replay);
+        // The newcomer's frames that waited, and any that arrive meanwhile, in order, after the
+        // answer; only once none is left do its frames go straight through again.
+        while (true) {
+            List<Inbound> waiting;
+            synchronized (probe) {
+                if (probe.deferred.isEmpty()) {
+                    probe.finished = true;
+                    byNewcomer.remove(probe.newcomer, probe);
+                    return;
+                }
+                waiting = List.copyOf(probe.deferred);
+                probe.deferred.clear();
+            }
+            if (ending != Ending.NEWCOMER_LEFT) {
+                outcome.replay(probe.newcomer, waiting);
+            }
+        }
     }
 }

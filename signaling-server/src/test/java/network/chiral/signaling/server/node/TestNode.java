@@ -45,6 +45,13 @@ public final class TestNode implements AutoCloseable {
         return new TestNode(builder);
     }
 
+    /** A node with a one-minute idle timeout and these settings over it, on this nanosecond clock. */
+    public static TestNode minuteIdle(Map<String, String> settings, LongSupplier clock) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("SIGNALING_IDLE_TIMEOUT_SECONDS", "60"));
+        all.putAll(settings);
+        return of(all, clock);
+    }
+
     /** A node with these settings on this nanosecond clock. */
     public static TestNode of(Map<String, String> settings, LongSupplier clock) {
         return of(settings, clock, null);
@@ -82,6 +89,11 @@ public final class TestNode implements AutoCloseable {
 
     public void receive(Peer peer, Inbound inbound) {
         node.protocol().receive(peer, inbound);
+    }
+
+    /** Decodes {@code frame} as the endpoint does and hands it to the protocol. */
+    public void receive(Peer peer, String frame) {
+        receive(peer, Inbound.of(node.codec(), frame));
     }
 
     public void closed(Peer peer, int code, String reason) {

@@ -2,7 +2,6 @@ package network.chiral.signaling.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.node.TestNode;
 import network.chiral.signaling.server.peer.CloseCodes;
@@ -22,14 +20,11 @@ import network.chiral.signaling.server.peer.RecordingTransport;
  * holds the old, half-open one: the old one is probed, and the id goes to whoever is alive.
  */
 class TakeoverTest {
-    private final SignalCodec codec = new SignalCodec();
     private final AtomicLong now = new AtomicLong(1_000);
     private TestNode signaling = create(Map.of());
 
     private TestNode create(Map<String, String> values) {
-        Map<String, String> all = new HashMap<>(Map.of("SIGNALING_IDLE_TIMEOUT_SECONDS", "60"));
-        all.putAll(values);
-        return TestNode.of(all, now::get);
+        return TestNode.minuteIdle(values, now::get);
     }
 
     @AfterEach
@@ -38,7 +33,7 @@ class TakeoverTest {
     }
 
     private void receive(Peer peer, String frame) {
-        signaling.receive(peer, Inbound.of(codec, frame));
+        signaling.receive(peer, frame);
     }
 
     private Peer registered(RecordingTransport transport, String id) {
