@@ -9,18 +9,41 @@ import jakarta.json.bind.annotation.JsonbProperty;
  * @param clientId the id other peers will use to reach this socket
  * @param token    optional credential (a JWT or an API key) for servers that require one and
  *                 did not get it at the upgrade (additive: older clients never send it)
+ * @param updates  how the socket wants to hear of peers coming and going: {@code "list"} (the
+ *                 default: fresh {@code peers} lists) or {@code "delta"} ({@code peer-joined}
+ *                 and {@code peer-left}); additive
  */
-public record Register(String clientId, String token) implements SignalMessage {
-    /** The canonical constructor, marked for JSON-B because the record has a second one. */
+public record Register(String clientId, String token, String updates) implements SignalMessage {
+    /** Fresh {@code peers} lists: what every client gets unless it asks otherwise. */
+    public static final String LIST = "list";
+    /** {@code peer-joined} and {@code peer-left} messages instead of lists. */
+    public static final String DELTA = "delta";
+
+    /** The canonical constructor, marked for JSON-B because the record has others. */
     @JsonbCreator
-    public Register(@JsonbProperty("clientId") String clientId, @JsonbProperty("token") String token) {
+    public Register(@JsonbProperty("clientId") String clientId, @JsonbProperty("token") String token,
+                    @JsonbProperty("updates") String updates) {
         this.clientId = Fields.require(clientId, "register", "clientId");
         this.token = token;
+        if (updates != null && !updates.equals(LIST) && !updates.equals(DELTA)) {
+            throw new MissingFieldException("register", "updates", "'list' or 'delta'");
+        }
+        this.updates = updates;
+    }
+
+    /** A register with a token and the default updates. */
+    public Register(String clientId, String token) {
+        this(clientId, token, null);
     }
 
     /** A register without a token, as the original protocol has it. */
     public Register(String clientId) {
-        this(clientId, null);
+        this(clientId, null, null);
+    }
+
+    /** Whether the socket asked for deltas instead of lists. */
+    public boolean wantsDeltas() {
+        return DELTA.equals(updates);
     }
 
     @Override

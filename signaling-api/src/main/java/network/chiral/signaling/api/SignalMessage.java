@@ -20,8 +20,10 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
     @JsonbSubtype(alias = "ping", type = Ping.class),
     @JsonbSubtype(alias = "pong", type = Pong.class),
     @JsonbSubtype(alias = "peers", type = Peers.class),
-    @JsonbSubtype(alias = "error", type = ErrorMessage.class)
+    @JsonbSubtype(alias = "error", type = ErrorMessage.class),
+    @JsonbSubtype(alias = "peer-joined", type = PeerJoined.class),
+    @JsonbSubtype(alias = "peer-left", type = PeerLeft.class)
 })
 public sealed interface SignalMessage
-        permits Register, Offer, Answer, Candidate, Ping, Pong, Peers, ErrorMessage, AppMessage {
+        permits Register, Offer, Answer, Candidate, Ping, Pong, Peers, ErrorMessage, PeerJoined, PeerLeft, AppMessage {
 }

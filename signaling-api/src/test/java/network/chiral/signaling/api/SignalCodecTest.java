@@ -145,6 +145,8 @@ class SignalCodecTest {
         "{\"type\":\"offer\",\"to\":\"b\",\"sdp\":1,\"x\":{\"a\":[}} | the frame is not valid JSON",
         "{\"x\":{\"a\":[}},\"type\":\"register\",\"clientId\":\"a\"} | the frame is not valid JSON",
         "{\"type\":\"candidate\",\"to\":\"b\"}   | 'candidate' requires field 'candidate'",
+        "{\"type\":\"register\",\"clientId\":\"a\",\"updates\":\"all\"} | field 'updates' of 'register' must be 'list' or 'delta'",
+        "{\"type\":\"register\",\"clientId\":\"a\",\"updates\":1} | field 'updates' has the wrong type",
     })
     void malformedFramesAreExplainedWithoutEchoingThem(String frame, String explanation) {
         assertThatThrownBy(() -> CODEC.decode(frame))
@@ -204,6 +206,15 @@ class SignalCodecTest {
         assertThatThrownBy(() -> CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"token\":5}"))
                 .isInstanceOf(MalformedMessageException.class);
         assertThat(new Register("a", "secret-token").toString()).doesNotContain("secret-token");
+    }
+
+    @Test
+    void registerMayAskForDeltasAndPeerChangesEncodeWithTheirId() throws Exception {
+        assertThat(((Register) CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\",\"updates\":\"delta\"}")).wantsDeltas())
+                .isTrue();
+        assertThat(((Register) CODEC.decode("{\"type\":\"register\",\"clientId\":\"a\"}")).wantsDeltas()).isFalse();
+        assertThat(CODEC.encode(new PeerJoined("b"))).isEqualTo("{\"type\":\"peer-joined\",\"id\":\"b\"}");
+        assertThat(CODEC.encode(new PeerLeft("b"))).isEqualTo("{\"type\":\"peer-left\",\"id\":\"b\"}");
     }
 
     @Test

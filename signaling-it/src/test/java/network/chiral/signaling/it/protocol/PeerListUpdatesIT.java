@@ -92,6 +92,31 @@ class PeerListUpdatesIT {
     }
 
     @Test
+    void acrossNodesASocketThatAskedForDeltasHearsWhoJoinedAndLeft() {
+        String a = "watcher-" + UUID.randomUUID();
+        String b = "visitor-" + UUID.randomUUID();
+        try (PeerClient alice = peers.connect(cluster.node(0).uri())) {
+            alice.send("{\"type\":\"register\",\"clientId\":\"" + a + "\",\"updates\":\"delta\"}");
+            assertThat(ids(alice.next("peers"))).first().isEqualTo(a);
+            try (PeerClient bob = peers.connect(cluster.node(1).uri())) {
+                bob.register(b);
+                assertThat(nextAbout(alice, b).getString("type")).isEqualTo("peer-joined");
+            }
+            assertThat(nextAbout(alice, b).getString("type")).isEqualTo("peer-left");
+        }
+    }
+
+    /** The next delta about {@code id}, skipping those about peers other cases left behind. */
+    private static JsonObject nextAbout(PeerClient peer, String id) {
+        while (true) {
+            JsonObject frame = peer.next();
+            if (id.equals(frame.getString("id", null))) {
+                return frame;
+            }
+        }
+    }
+
+    @Test
     void aChiralLikeClientGetsTheListWithoutAnyChange() {
         String b = "seeder-" + UUID.randomUUID();
         try (ChiralLikeClient app = ChiralLikeClient.start(peers.client(), single.uri(), "downloader-" + UUID.randomUUID());

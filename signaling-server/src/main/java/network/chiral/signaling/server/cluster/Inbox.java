@@ -40,8 +40,8 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         /** {@code node} has died or left the cluster. */
         void gone(String node);
 
-        /** An id was registered or freed somewhere in the cluster. */
-        void membershipChanged();
+        /** Another node's notice: an id registered or freed there, or a node gone. */
+        void membershipChanged(RouteNotice notice);
     }
 
     private final SignalCodec codec;
@@ -68,7 +68,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     }
 
     private void noticed(RouteNotice notice) {
-        node.membershipChanged();
+        node.membershipChanged(notice);
         if (notice instanceof RouteNotice.Released released) {
             routes.forget(released.id(), released.node());
         } else if (notice instanceof RouteNotice.Gone gone) {

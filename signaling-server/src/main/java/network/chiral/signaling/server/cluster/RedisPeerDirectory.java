@@ -106,8 +106,15 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void membershipChanged() {
-                changes.mark();
+            public void membershipChanged(RouteNotice notice) {
+                // This node's own changes were recorded as they happened.
+                if (notice instanceof RouteNotice.Claimed claimed && !claimed.node().equals(nodeId)) {
+                    changes.joined(claimed.id());
+                } else if (notice instanceof RouteNotice.Released released && !released.node().equals(nodeId)) {
+                    changes.left(released.id());
+                } else if (notice instanceof RouteNotice.Gone gone && !gone.node().equals(nodeId)) {
+                    changes.unknown();
+                }
             }
         });
         this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);

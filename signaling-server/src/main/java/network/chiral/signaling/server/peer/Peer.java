@@ -24,6 +24,7 @@ public final class Peer {
     private volatile Identity identity;
     private volatile boolean closing;
     private volatile Consumer<SignalMessage> watcher;
+    private volatile boolean deltas;
 
     /**
      * What every socket of a server shares.
@@ -100,6 +101,15 @@ public final class Peer {
      */
     public void watch(Consumer<SignalMessage> copies) {
         this.watcher = copies;
+    }
+
+    /** Whether the socket asked at {@code register} for peer deltas instead of fresh lists. */
+    public boolean wantsDeltas() {
+        return deltas;
+    }
+
+    public void wantDeltas(boolean wanted) {
+        this.deltas = wanted;
     }
 
     /** Sends a WebSocket ping; a live client answers with a pong. */

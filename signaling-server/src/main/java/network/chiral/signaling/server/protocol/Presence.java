@@ -17,7 +17,9 @@ import network.chiral.signaling.server.routing.PeerDirectory;
  * Keeps registered sockets' peer lists fresh: when anyone registered or left since the last
  * round (on this node or, in cluster mode, any other), every registered socket of this node is
  * sent a new {@code peers} message, shaped as the reply to {@code register} (its own id first,
- * capped, with {@code total}) but without {@code iceServers}. Rounds come at most every push
+ * capped, with {@code total}) but without {@code iceServers}. A socket that asked for deltas at
+ * {@code register} gets {@code peer-joined} and {@code peer-left} instead, one per change, unless
+ * who changed is not known (a node died) or more changed than a list holds: then the list. Rounds come at most every push
  * interval, so a socket gets at most one push per interval however busy the network is.
  *
  * <p>Cost: a round lists the directory once and writes one frame per registered socket, built
@@ -63,7 +65,8 @@ final class Presence {
     /** One round: a push to every registered socket if anything changed, then the next round. */
     void round() {
         long began = clock.getAsLong();
-        long queued = changes.take() ? push(directory.list(limit + 1)) : 0;
+        PeerChanges.Batch batch = changes.take();
+        long queued = batch.any() ? push(directory.list(limit + 1), batch) : 0;
         Duration took = Duration.ofNanos(Math.max(0, clock.getAsLong() - began));
         Duration wait = interval;
         for (Duration bound : new Duration[] {took.multipliedBy(WORK_RATIO), Duration.ofMillis(queued * 1000 / BYTES_PER_SECOND)}) {
@@ -74,8 +77,15 @@ final class Presence {
         scheduler.after(wait, this::round);
     }
 
-    /** Sends the list to every registered socket; returns how many characters it queued. */
-    private long push(PeerDirectory.Listing listing) {
+    /**
+     * Sends every registered socket the list, or, to those that asked for deltas, what changed;
+     * returns how many characters it queued.
+     */
+    private long push(PeerDirectory.Listing listing, PeerChanges.Batch batch) {
+        // Deltas when who changed is known and they are fewer than a list would hold.
+        boolean deltas = batch.complete() && batch.changes().size() <= limit;
+        List<String> deltaFrames = deltas ? deltaFrames(batch.changes()) : List.of();
+        List<String> deltaIds = deltas ? batch.changes().stream().map(PeerChanges.Change::id).toList() : List.of();
         // One encoding of the list for everyone; a socket whose own id is in it gets its own.
         List<String> shared = listing.ids().subList(0, Math.min(limit - 1, listing.ids().size()));
         StringBuilder tail = new StringBuilder(shared.size() * 24 + 32);
@@ -90,6 +100,15 @@ final class Presence {
             if (own == null || peer.isClosed()) {
                 return;
             }
+            if (peer.wantsDeltas() && deltas) {
+                for (int i = 0; i < deltaFrames.size(); i++) {
+                    if (!deltaIds.get(i).equals(own)) {
+                        peer.sendEncoded(deltaFrames.get(i));
+                        queued[0] += deltaFrames.get(i).length();
+                    }
+                }
+                return;
+            }
             if (shared.contains(own)) {
                 peer.send(new Peers(without(own, listing.ids()), listing.total()));
             } else {
@@ -98,6 +117,16 @@ final class Presence {
             queued[0] += sharedTail.length() + own.length() + 28;
         });
         return queued[0];
+    }
+
+    /** Each change as the frame a delta socket gets, encoded once for all of them. */
+    private static List<String> deltaFrames(List<PeerChanges.Change> changes) {
+        List<String> frames = new ArrayList<>(changes.size());
+        for (PeerChanges.Change change : changes) {
+            frames.add("{\"type\":\"" + (change.joined() ? "peer-joined" : "peer-left") + "\",\"id\":"
+                    + JSON.createValue(change.id()) + "}");
+        }
+        return frames;
     }
 
     /** {@code own} first, then up to the limit of the others. */

@@ -189,7 +189,7 @@ public final class Protocol implements Registrations.Sockets {
         String id = peer.id();
         if (id != null) {
             directory.release(id, peer);
-            changes.mark();
+            changes.left(id);
         }
         takeovers.closed(peer);
         long millis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - peer.openedNanos());
@@ -230,7 +230,7 @@ public final class Protocol implements Registrations.Sockets {
             relay(peer, relay, receivedNanos);
         } else if (message instanceof Register register) {
             authenticate(peer, register.token());
-            register(peer, register.clientId());
+            register(peer, register);
         } else if (message instanceof Ping ping) {
             peer.send(new Pong(ping.ts(), ping.from()));
         } else if (message instanceof Pong) {
@@ -257,13 +257,13 @@ public final class Protocol implements Registrations.Sockets {
         peer.authenticate(Identity.of((Verdict.Accepted) verdict));
     }
 
-    private void register(Peer peer, String requested) throws Refusal {
-        String id = ClientIds.check(requested);
+    private void register(Peer peer, Register register) throws Refusal {
+        String id = ClientIds.check(register.clientId());
         Optional<String> subject = peer.identity().subject();
         if (subject.isPresent() && !subject.get().equals(id)) {
             throw new Refusal(ErrorCode.FORBIDDEN, "this token may only register the id it was issued for");
         }
-        registrations.register(peer, id);
+        registrations.register(peer, id, register.wantsDeltas());
     }
 
     private void relay(Peer peer, Relay relay, long receivedNanos) throws Refusal {

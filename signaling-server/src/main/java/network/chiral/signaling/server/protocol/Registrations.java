@@ -64,8 +64,13 @@ final class Registrations implements Takeovers.Outcome {
         return takeovers;
     }
 
-    /** Registers {@code id} (already checked) for {@code peer}; the answer may come later. */
-    void register(Peer peer, String id) throws Refusal {
+    /**
+     * Registers {@code id} (already checked) for {@code peer}; the answer may come later.
+     *
+     * @param deltas whether the socket wants {@code peer-joined}/{@code peer-left} instead of lists
+     */
+    void register(Peer peer, String id, boolean deltas) throws Refusal {
+        peer.wantDeltas(deltas);
         String previous = peer.id();
         boolean renaming = !id.equals(previous);
         if (renaming && !peer.allowance().registration()) {
@@ -157,7 +162,10 @@ final class Registrations implements Takeovers.Outcome {
                 line = line.addKeyValue("previousId", previous);
             }
             line.log("registered");
-            changes.mark();
+            changes.joined(id);
+            if (previous != null) {
+                changes.left(previous);
+            }
         }
         peer.send(new Peers(listFor(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null)));
     }

@@ -111,6 +111,41 @@ class PresenceTest {
     }
 
     @Test
+    void aSocketThatAskedForDeltasHearsWhoJoinedAndWhoLeftInstead() {
+        RecordingTransport watcher = new RecordingTransport();
+        Peer alice = signaling.open(watcher, "192.0.2.1");
+        signaling.receive(alice, Inbound.of(codec, "{\"type\":\"register\",\"clientId\":\"alice\",\"updates\":\"delta\"}"));
+        signaling.runTimers();
+        watcher.written.clear();
+
+        Peer bob = registered(new RecordingTransport(), "bob");
+        signaling.runTimers();
+        assertThat(watcher.written).containsExactly("{\"type\":\"peer-joined\",\"id\":\"bob\"}");
+
+        signaling.closed(bob, 1000, "");
+        signaling.runTimers();
+        assertThat(watcher.written).containsExactly("{\"type\":\"peer-joined\",\"id\":\"bob\"}",
+                "{\"type\":\"peer-left\",\"id\":\"bob\"}");
+    }
+
+    @Test
+    void deltasFallBackToAListWhenMoreChangedThanAListHolds() {
+        signaling.close();
+        signaling = create(Map.of("SIGNALING_PEERS_PUSH_LIMIT", "3"));
+        RecordingTransport watcher = new RecordingTransport();
+        Peer alice = signaling.open(watcher, "192.0.2.1");
+        signaling.receive(alice, Inbound.of(codec, "{\"type\":\"register\",\"clientId\":\"alice\",\"updates\":\"delta\"}"));
+        signaling.runTimers();
+        watcher.written.clear();
+        for (int i = 0; i < 5; i++) {
+            registered(new RecordingTransport(), "p" + i);
+        }
+        signaling.runTimers();
+        assertThat(watcher.written).singleElement().asString().startsWith("{\"type\":\"peers\",\"peers\":[\"alice\",")
+                .endsWith("\"total\":6}");
+    }
+
+    @Test
     void unregisteredSocketsGetNoPushes() {
         RecordingTransport idle = new RecordingTransport();
         signaling.open(idle, "192.0.2.9");
