@@ -32,13 +32,9 @@ class TakeoverTest {
         signaling.close();
     }
 
-    private void receive(Peer peer, String frame) {
-        signaling.receive(peer, frame);
-    }
-
     private Peer registered(RecordingTransport transport, String id) {
         Peer peer = signaling.open(transport, "192.0.2.1");
-        receive(peer, "{\"type\":\"register\",\"clientId\":\"" + id + "\"}");
+        signaling.receive(peer, "{\"type\":\"register\",\"clientId\":\"" + id + "\"}");
         assertThat(transport.written).last().asString().startsWith("{\"type\":\"peers\"");
         return peer;
     }
@@ -52,10 +48,10 @@ class TakeoverTest {
         RecordingTransport fresh = new RecordingTransport();
         Peer newcomer = signaling.open(fresh, "198.51.100.7");
 
-        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
         assertThat(fresh.written).as("no answer while the holder is probed").isEmpty();
         assertThat(old.pings).as("the holder is pinged").isEqualTo(1);
-        receive(bob, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
+        signaling.receive(bob, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
         assertThat(bobSocket.written).as("the sender hears nothing: its offer is kept").hasSize(1);
 
         now.addAndGet(2_000_000_000L);
@@ -67,7 +63,7 @@ class TakeoverTest {
         assertThat(fresh.written.get(0)).startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
         assertThat(fresh.written.get(1)).isEqualTo("{\"type\":\"offer\",\"from\":\"bob\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
 
-        receive(bob, "{\"type\":\"answer\",\"to\":\"alice\",\"sdp\":{\"n\":2}}");
+        signaling.receive(bob, "{\"type\":\"answer\",\"to\":\"alice\",\"sdp\":{\"n\":2}}");
         assertThat(fresh.written).last().asString().contains("\"sdp\":{\"n\":2}");
         assertThat(signaling.registered()).isEqualTo(2);
     }
@@ -79,7 +75,7 @@ class TakeoverTest {
         RecordingTransport fresh = new RecordingTransport();
         Peer newcomer = signaling.open(fresh, "198.51.100.7");
 
-        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
         now.addAndGet(1_000_000);
         signaling.heard(holder);
 
@@ -95,8 +91,8 @@ class TakeoverTest {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
-        receive(holder, "{\"type\":\"ping\",\"ts\":1}");
+        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(holder, "{\"type\":\"ping\",\"ts\":1}");
         assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
     }
 
@@ -105,9 +101,9 @@ class TakeoverTest {
         registered(new RecordingTransport(), "alice");
         RecordingTransport fresh = new RecordingTransport();
         Peer newcomer = signaling.open(fresh, "198.51.100.7");
-        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
-        receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
-        receive(newcomer, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
+        signaling.receive(newcomer, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
         assertThat(fresh.written).isEmpty();
 
         now.addAndGet(2_000_000_000L);
@@ -124,7 +120,7 @@ class TakeoverTest {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
         signaling.closed(holder, 1006, "");
         assertThat(fresh.written).singleElement().asString().startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
         assertThat(old.closeCode).as("already gone: not closed again").isNull();
@@ -135,7 +131,7 @@ class TakeoverTest {
         RecordingTransport old = new RecordingTransport();
         registered(old, "alice");
         Peer newcomer = signaling.open(new RecordingTransport(), "198.51.100.7");
-        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
         signaling.closed(newcomer, 1000, "");
         now.addAndGet(2_000_000_000L);
         signaling.runTimers();
@@ -146,9 +142,9 @@ class TakeoverTest {
     @Test
     void aSecondClaimWhileOneIsBeingDecidedIsRefusedAtOnce() {
         registered(new RecordingTransport(), "alice");
-        receive(signaling.open(new RecordingTransport(), "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(signaling.open(new RecordingTransport(), "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
         RecordingTransport third = new RecordingTransport();
-        receive(signaling.open(third, "198.51.100.8"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(signaling.open(third, "198.51.100.8"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
         assertThat(third.written).singleElement().asString().contains("\"code\":\"id-taken\"");
     }
 
@@ -159,7 +155,7 @@ class TakeoverTest {
         RecordingTransport old = new RecordingTransport();
         registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
         assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
         assertThat(old.pings).isZero();
     }
@@ -170,11 +166,11 @@ class TakeoverTest {
         signaling = create(Map.of("SIGNALING_AUTH_API_KEYS", "k"));
         RecordingTransport old = new RecordingTransport();
         Peer holder = signaling.open(old, "192.0.2.1", new Identity(Optional.of("alice")));
-        receive(holder, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(holder, "{\"type\":\"register\",\"clientId\":\"alice\"}");
         RecordingTransport fresh = new RecordingTransport();
         Peer newcomer = signaling.open(fresh, "198.51.100.7", new Identity(Optional.of("alice")));
 
-        receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
 
         assertThat(old.closeCode).isEqualTo(CloseCodes.REPLACED);
         assertThat(old.pings).isZero();
