@@ -30,20 +30,39 @@ final class Nginx implements AutoCloseable {
 
     /** The configuration file the docs ship. */
     static Path shippedConfiguration() {
-        Path conf = Path.of(System.getProperty("signaling.docs", "../docs"), "nginx", "signaling.conf");
+        return shippedConfiguration("signaling.conf");
+    }
+
+    /** A configuration file the docs ship under docs/nginx/. */
+    static Path shippedConfiguration(String name) {
+        Path conf = Path.of(System.getProperty("signaling.docs", "../docs"), "nginx", name);
         assertThat(Files.isRegularFile(conf)).as("nginx configuration at %s", conf).isTrue();
         return conf;
     }
 
     /** Starts nginx proxying to the server on {@code upstreamPort} with this certificate. */
     static Nginx start(int upstreamPort, TestCertificates.Issued certificate) throws IOException {
+        return start(shippedConfiguration(), upstreamPort, certificate, Map.of());
+    }
+
+    /**
+     * Starts nginx with another shipped configuration (under docs/nginx/), replacing its ports,
+     * certificate paths and upstream as for signaling.conf, and each of {@code paths}' keys (a
+     * path in the shipped file) by its value.
+     */
+    static Nginx start(Path configuration, int upstreamPort, TestCertificates.Issued certificate, Map<String, Path> paths)
+            throws IOException {
         Path nginx = Path.of("/usr/sbin/nginx");
         assertThat(Files.isExecutable(nginx)).as("nginx installed (apt-get install -y nginx; .ci/run does it)").isTrue();
         Path directory = NativeTlsIT.workDirectory("nginx");
         int httpPort = Ports.free();
         int httpsPort = Ports.free();
 
-        String shipped = Files.readString(shippedConfiguration());
+        String shipped = Files.readString(configuration);
+        for (Map.Entry<String, Path> path : paths.entrySet()) {
+            assertThat(shipped).as("%s names %s", configuration, path.getKey()).contains(path.getKey());
+            shipped = shipped.replace(path.getKey(), path.getValue().toString());
+        }
         String rendered = shipped
                 .replace("listen 80;", "listen " + httpPort + ";")
                 .replace("listen [::]:80;", "listen [::]:" + httpPort + ";")

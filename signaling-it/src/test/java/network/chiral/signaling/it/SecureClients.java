@@ -20,7 +20,20 @@ final class SecureClients {
 
     /** The same, connecting from {@code localAddress} (any loopback address on Linux), if given. */
     static WebSocketClient trusting(TestCertificates ca, String localAddress) {
+        return trusting(ca, localAddress, null);
+    }
+
+    /** A client (not started) that trusts only {@code ca} and presents {@code certificate} when asked for one. */
+    static WebSocketClient presenting(TestCertificates ca, TestCertificates.Client certificate) {
+        return trusting(ca, null, certificate);
+    }
+
+    private static WebSocketClient trusting(TestCertificates ca, String localAddress, TestCertificates.Client certificate) {
         SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (certificate != null) {
+            tls.setKeyStore(certificate.keyStore());
+            tls.setKeyStorePassword(certificate.password());
+        }
         tls.setTrustStore(ca.trustStore());
         tls.setEndpointIdentificationAlgorithm("HTTPS");
         ClientConnector connector = new ClientConnector();

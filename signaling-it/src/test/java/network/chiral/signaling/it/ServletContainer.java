@@ -17,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A stock servlet container distribution from Maven Central (unpacked by the build), run as
@@ -82,8 +83,30 @@ final class ServletContainer implements ServerTarget {
         return container;
     }
 
+    /**
+     * As {@link #start}, with Tomcat's {@code conf/server.xml} changed by {@code serverXml} after
+     * the ports are set (to add a TLS connector, say). Tomcat only.
+     */
+    static ServletContainer start(Kind kind, Map<String, String> environment, UnaryOperator<String> serverXml)
+            throws Exception {
+        assertThat(kind).isIn(Kind.TOMCAT_10, Kind.TOMCAT_11);
+        ServletContainer container = launch(kind, environment, serverXml);
+        try {
+            container.awaitHealthy();
+        } catch (AssertionError | RuntimeException e) {
+            container.close();
+            throw e;
+        }
+        return container;
+    }
+
     /** As {@link #start}, without waiting for the application (for deployments that must fail). */
     static ServletContainer launch(Kind kind, Map<String, String> environment) throws Exception {
+        return launch(kind, environment, UnaryOperator.identity());
+    }
+
+    private static ServletContainer launch(Kind kind, Map<String, String> environment, UnaryOperator<String> serverXml)
+            throws Exception {
         Path home = kind.home();
         Path work = Path.of(System.getProperty("it.work", "target/it-work"));
         Files.createDirectories(work);
@@ -91,15 +114,15 @@ final class ServletContainer implements ServerTarget {
         int port = Ports.free();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ChildProcess process = switch (kind) {
-            case TOMCAT_10, TOMCAT_11 -> startTomcat(home, base, port, java, environment);
+            case TOMCAT_10, TOMCAT_11 -> startTomcat(home, base, port, java, environment, serverXml);
             case JETTY_12 -> startJetty(home, base, port, java, environment);
         };
         return new ServletContainer(kind, base, port, process);
     }
 
     /** CATALINA_BASE with the stock conf, the HTTP connector on {@code port}, no shutdown port. */
-    private static ChildProcess startTomcat(Path home, Path base, int port, Path java, Map<String, String> environment)
-            throws IOException {
+    private static ChildProcess startTomcat(Path home, Path base, int port, Path java, Map<String, String> environment,
+                                            UnaryOperator<String> serverXmlEdit) throws IOException {
         copyTree(home.resolve("conf"), base.resolve("conf"));
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
@@ -107,9 +130,9 @@ final class ServletContainer implements ServerTarget {
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml);
         assertThat(xml).contains("port=\"8005\"", "port=\"8080\"");
-        Files.writeString(serverXml, xml
+        Files.writeString(serverXml, serverXmlEdit.apply(xml
                 .replace("port=\"8005\"", "port=\"-1\"")
-                .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\""));
+                .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")));
         Files.copy(war(), base.resolve("webapps/" + CONTEXT + ".war"));
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("CATALINA_HOME", home.toString());

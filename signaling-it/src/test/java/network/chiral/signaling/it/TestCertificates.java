@@ -15,7 +15,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.cert.X509CRL;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
@@ -23,11 +25,17 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -39,7 +47,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A throwaway certificate authority made at test time, and server certificates it signs for
  * {@code localhost} and {@code 127.0.0.1}, written the way certbot writes them (fullchain.pem,
- * privkey.pem). Clients built here trust this CA and nothing else.
+ * privkey.pem); client certificates (good ones and each kind a server must refuse) and CRLs.
+ * Clients built here trust this CA and nothing else.
  */
 final class TestCertificates {
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
@@ -114,6 +123,112 @@ final class TestCertificates {
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What a client certificate looks like: the knobs the refusal cases turn. The defaults make
+     * a good one: valid from an hour ago for a day, key usage digitalSignature, extended key
+     * usage clientAuth.
+     *
+     * @param subject     the subject name, such as {@code CN=alice}
+     * @param notBefore   start of validity
+     * @param notAfter    end of validity
+     * @param purpose     the extended key usage
+     * @param keyUsage    the key usage bits ({@link KeyUsage} constants)
+     * @param alternative subject alternative names
+     */
+    record ClientSpec(String subject, Instant notBefore, Instant notAfter, KeyPurposeId purpose, int keyUsage,
+                      List<GeneralName> alternative) {
+        static ClientSpec of(String commonName) {
+            Instant now = Instant.now();
+            return new ClientSpec("CN=" + commonName, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
+                    KeyPurposeId.id_kp_clientAuth, KeyUsage.digitalSignature, List.of());
+        }
+
+        ClientSpec valid(Instant from, Instant to) {
+            return new ClientSpec(subject, from, to, purpose, keyUsage, alternative);
+        }
+
+        ClientSpec purpose(KeyPurposeId other) {
+            return new ClientSpec(subject, notBefore, notAfter, other, keyUsage, alternative);
+        }
+
+        ClientSpec keyUsage(int bits) {
+            return new ClientSpec(subject, notBefore, notAfter, purpose, bits, alternative);
+        }
+    }
+
+    /**
+     * A client certificate and its key, as a keystore for Java clients and as PEM files for
+     * openssl, curl or a browser import.
+     */
+    record Client(X509Certificate certificate, KeyPair keys, KeyStore keyStore, String password, Path certificateFile,
+                  Path keyFile) {
+        BigInteger serial() {
+            return certificate.getSerialNumber();
+        }
+    }
+
+    /** Issues a good client certificate for {@code CN=commonName} under {@code directory}. */
+    Client issueClient(Path directory, String commonName) {
+        return issueClient(directory, ClientSpec.of(commonName));
+    }
+
+    /** Issues a client certificate as {@code spec} says, written under {@code directory}. */
+    Client issueClient(Path directory, ClientSpec spec) {
+        try {
+            Files.createDirectories(directory);
+            KeyPair keys = ec();
+            BigInteger serial = BigInteger.valueOf(SERIALS.incrementAndGet());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, serial, Date.from(spec.notBefore()),
+                    Date.from(spec.notAfter()), new X500Name(spec.subject()), keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(spec.keyUsage()))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(spec.purpose()));
+            if (!spec.alternative().isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(spec.alternative().toArray(GeneralName[]::new)));
+            }
+            X509Certificate certificate = sign(builder, caKeys);
+            String password = "client-" + serial;
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("client", keys.getPrivate(), password.toCharArray(),
+                    new java.security.cert.Certificate[] {certificate, ca});
+            String name = "client-" + serial;
+            Path certificateFile = Files.writeString(directory.resolve(name + ".pem"), pem(certificate));
+            Path keyFile = Files.writeString(directory.resolve(name + ".key"),
+                    pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
+            return new Client(certificate, keys, store, password, certificateFile, keyFile);
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes this CA's CRL revoking {@code revoked} (none: an empty CRL) to {@code file}, in PEM,
+     * current from a minute ago for a day.
+     */
+    Path writeCrl(Path file, BigInteger... revoked) {
+        try {
+            Instant now = Instant.now();
+            X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca, Date.from(now.minus(Duration.ofMinutes(1))))
+                    .setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+            for (BigInteger serial : revoked) {
+                builder.addCRLEntry(serial, Date.from(now.minus(Duration.ofMinutes(1))), CRLReason.keyCompromise);
+            }
+            X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Files.writeString(file, pem(crl));
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This CA's certificate in PEM. */
+    String authorityPem() {
+        return pem(ca);
     }
 
     /** The key as OpenSSL writes {@code BEGIN EC PRIVATE KEY}: SEC 1, with the curve and the public point. */

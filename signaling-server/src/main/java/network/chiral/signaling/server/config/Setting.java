@@ -76,7 +76,15 @@ public enum Setting {
     TLS_KEYSTORE_PASSWORD("SIGNALING_TLS_KEYSTORE_PASSWORD", "",
             "Password of SIGNALING_TLS_KEYSTORE_FILE.", true),
     TLS_RELOAD_SECONDS("SIGNALING_TLS_RELOAD_SECONDS", "60",
-            "How often the certificate files are checked; a renewed certificate is used without a restart.");
+            "How often the certificate files (client CA bundle and CRL included) are checked; changed files are used without a restart."),
+    TLS_CLIENT_AUTH("SIGNALING_TLS_CLIENT_AUTH", "none",
+            "Client certificates: none, want (a verified one authenticates; without one, the other credentials) or need (no socket without one)."),
+    TLS_CLIENT_CA_FILE("SIGNALING_TLS_CLIENT_CA_FILE", "",
+            "Native TLS: PEM bundle of the CAs that issue client certificates (required with want or need)."),
+    TLS_CLIENT_CRL_FILE("SIGNALING_TLS_CLIENT_CRL_FILE", "",
+            "Native TLS: CRL file (PEM or DER) from those CAs; revoked client certificates are refused."),
+    TLS_CLIENT_ID("SIGNALING_TLS_CLIENT_ID", "cn",
+            "The only id a certificate's socket may register: its subject cn, its first san-dns, san-email or san-uri, or none (any id).");
 
     private final String variable;
     private final String defaultValue;
