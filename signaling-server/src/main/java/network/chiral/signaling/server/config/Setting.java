@@ -32,7 +32,8 @@ public enum Setting {
     CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",
             "Cluster mode: a node silent this long is dead, its peers gone and their ids free."),
 
-    // Security: every control is off until its setting is given (see docs/security.md).
+    // Security: authentication is off until its setting is given; the per-socket rate limits are
+    // on by default at values no real client's set-up meets (see docs/security.md).
     AUTH_JWT_SECRET("SIGNALING_AUTH_JWT_SECRET", "",
             "Shared secret (at least 32 bytes) for HS256/HS384/HS512 tokens; turns authentication on.", true),
     AUTH_JWT_PUBLIC_KEY_FILE("SIGNALING_AUTH_JWT_PUBLIC_KEY_FILE", "",
@@ -54,11 +55,11 @@ public enum Setting {
             "Most open sockets from one address (0: no limit); more get 429."),
     CONNECTIONS_PER_IP_PER_MINUTE("SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE", "0",
             "Most upgrade attempts from one address per minute (0: no limit); more get 429."),
-    RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
+    RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "50",
             "Messages per second one socket may send on average (0: no limit); more are dropped with rate-limited."),
     RATE_LIMIT_BURST("SIGNALING_RATE_LIMIT_BURST", "200",
             "Messages one socket may send at once (the bucket size); as many drops within a minute close it with 1008."),
-    REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "0",
+    REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "10",
             "New ids one socket may register per minute (0: no limit); more get rate-limited."),
     TURN_SECRET("SIGNALING_TURN_SECRET", "",
             "coturn static-auth-secret; with SIGNALING_TURN_URLS, 'peers' carries TURN credentials.", true),
