@@ -21,7 +21,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * answer must arrive, in order and unaltered, and no bystander may be disconnected.
  */
 final class Bystanders implements AutoCloseable {
-    private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final Duration PACE = Duration.ofMillis(2);
 
     /** Round-trip figures in milliseconds. */
     record Figures(double p50, double p99, double max, long count) {
@@ -36,15 +36,25 @@ final class Bystanders implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final Histogram before = new ConcurrentHistogram(3);
     private final Histogram during = new ConcurrentHistogram(3);
+    private final long paceNanos;
     private volatile boolean measuringBefore = true;
     private volatile boolean running = true;
 
-    private Bystanders() {
+    private Bystanders(Duration pace) {
+        this.paceNanos = pace.toNanos();
     }
 
-    /** Connects and registers {@code pairs} pairs and sets them relaying. */
+    /** Connects and registers {@code pairs} pairs and sets them relaying, 2 ms apart. */
     static Bystanders start(WebSocketClient client, URI uri, int pairs) {
-        Bystanders bystanders = new Bystanders();
+        return start(client, uri, pairs, PACE);
+    }
+
+    /**
+     * The same, with {@code pace} between one round trip and the next: at least 20 ms keeps each
+     * socket under the default per-socket rate of 50 messages a second.
+     */
+    static Bystanders start(WebSocketClient client, URI uri, int pairs, Duration pace) {
+        Bystanders bystanders = new Bystanders(pace);
         for (int i = 0; i < pairs; i++) {
             String a = "bystander-a-" + UUID.randomUUID();
             String b = "bystander-b-" + UUID.randomUUID();
@@ -74,7 +84,7 @@ final class Bystanders implements AutoCloseable {
                 check(answer, b, seq);
                 long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent);
                 (measuringBefore ? before : during).recordValue(micros);
-                LockSupport.parkNanos(PACE_NANOS);
+                LockSupport.parkNanos(paceNanos);
             }
         } catch (AssertionError | RuntimeException e) {
             failures.add(a + " <-> " + b + ": " + e);

@@ -90,7 +90,8 @@ class DefaultLimitsIT {
      */
     @Test
     void aFloodOfCandidatesIsCutOffWithinASecondWhileBystandersRelay() throws Exception {
-        try (Bystanders bystanders = Bystanders.start(client, uri(), 4)) {
+        // Bystanders relay like clients, each socket well under the default rate: a round trip every 30 ms.
+        try (Bystanders bystanders = Bystanders.start(client, uri(), 4, Duration.ofMillis(30))) {
             bystanders.measureBeforeFor(Duration.ofSeconds(1));
             String victimId = ProtocolSuite.newId();
             PeerClient victim = registered(victimId);
@@ -103,7 +104,7 @@ class DefaultLimitsIT {
             java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
             Thread watch = new Thread(() -> {
                 while (flooder.isOpen()) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
                 closedAt.set(System.nanoTime());
             }, "flooder-close-watch");
