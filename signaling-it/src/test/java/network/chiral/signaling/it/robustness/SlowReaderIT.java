@@ -111,6 +111,8 @@ class SlowReaderIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-jar", ServerProcess.jar().toString()));
+        // The flooders send as fast as they can to fill the stuck readers' send queues: the
+        // per-socket message rate, on by default, is off here, since this measures the queues.
         ServerProcess server = ServerProcess.launch(command, Map.of(
                 "PORT", "0",
                 "SIGNALING_HOST", "127.0.0.1",
@@ -118,7 +120,8 @@ class SlowReaderIT {
                 "SIGNALING_MAX_MESSAGE_BYTES", "65536",
                 "SIGNALING_IDLE_TIMEOUT_SECONDS", "60",
                 // Bystanders check every frame they get; pushed peer lists would interleave.
-                "SIGNALING_PEERS_PUSH_MILLIS", "0"));
+                "SIGNALING_PEERS_PUSH_MILLIS", "0",
+                "SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0"));
         WebSocketClient client = new WebSocketClient();
         client.setMaxTextMessageSize(1024 * 1024);
         ExecutorService threads = Executors.newCachedThreadPool();

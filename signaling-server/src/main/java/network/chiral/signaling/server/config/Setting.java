@@ -38,7 +38,8 @@ public enum Setting {
     CLUSTER_NODE_TTL_SECONDS("SIGNALING_CLUSTER_NODE_TTL_SECONDS", "10",
             "Cluster mode: a node silent this long is dead, its peers gone and their ids free."),
 
-    // Security: every control is off until its setting is given (see docs/security.md).
+    // Security: authentication is off until its setting is given; the per-socket rate limits are
+    // on by default at values no real client's set-up meets (see docs/security.md).
     AUTH_JWT_SECRET("SIGNALING_AUTH_JWT_SECRET", "",
             "Shared secret (at least 32 bytes) for HS256/HS384/HS512 tokens; turns authentication on.", true),
     AUTH_JWT_PUBLIC_KEY_FILE("SIGNALING_AUTH_JWT_PUBLIC_KEY_FILE", "",
@@ -60,11 +61,11 @@ public enum Setting {
             "Most open sockets from one address (0: no limit); more get 429."),
     CONNECTIONS_PER_IP_PER_MINUTE("SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE", "0",
             "Most upgrade attempts from one address per minute (0: no limit); more get 429."),
-    RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0",
+    RATE_LIMIT_MESSAGES_PER_SECOND("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "50",
             "Messages per second one socket may send on average (0: no limit); more are dropped with rate-limited."),
     RATE_LIMIT_BURST("SIGNALING_RATE_LIMIT_BURST", "200",
             "Messages one socket may send at once (the bucket size); as many drops within a minute close it with 1008."),
-    REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "0",
+    REGISTRATIONS_PER_MINUTE("SIGNALING_REGISTRATIONS_PER_MINUTE", "10",
             "New ids one socket may register per minute (0: no limit); more get rate-limited."),
     TURN_SECRET("SIGNALING_TURN_SECRET", "",
             "coturn static-auth-secret; with SIGNALING_TURN_URLS, 'peers' carries TURN credentials.", true),
@@ -82,7 +83,15 @@ public enum Setting {
     TLS_KEYSTORE_PASSWORD("SIGNALING_TLS_KEYSTORE_PASSWORD", "",
             "Password of SIGNALING_TLS_KEYSTORE_FILE.", true),
     TLS_RELOAD_SECONDS("SIGNALING_TLS_RELOAD_SECONDS", "60",
-            "How often the certificate files are checked; a renewed certificate is used without a restart.");
+            "How often the certificate files (client CA bundle and CRL included) are checked; changed files are used without a restart."),
+    TLS_CLIENT_AUTH("SIGNALING_TLS_CLIENT_AUTH", "none",
+            "Client certificates: none, want (a verified one authenticates; without one, the other credentials) or need (no socket without one)."),
+    TLS_CLIENT_CA_FILE("SIGNALING_TLS_CLIENT_CA_FILE", "",
+            "Native TLS: PEM bundle of the CAs that issue client certificates (required with want or need)."),
+    TLS_CLIENT_CRL_FILE("SIGNALING_TLS_CLIENT_CRL_FILE", "",
+            "Native TLS: CRL file (PEM or DER) from those CAs; revoked client certificates are refused."),
+    TLS_CLIENT_ID("SIGNALING_TLS_CLIENT_ID", "cn",
+            "The only id a certificate's socket may register: its subject cn, its first san-dns, san-email or san-uri, or none (any id).");
 
     private final String variable;
     private final String defaultValue;

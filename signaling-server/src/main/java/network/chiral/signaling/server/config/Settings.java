@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
  * @param security        authentication, admission, rate limits and TURN; all off by default
  * @param trustedProxies  proxies whose forwarded-for headers are believed
  * @param tls             native TLS of the executable jar
+ * @param clientCertificates client certificates (mutual TLS) as a way to authenticate
  * @param effective       every setting's value as read, secrets masked, for the start-up log
  */
 public record Settings(
@@ -39,6 +40,7 @@ public record Settings(
         SecuritySettings security,
         TrustedProxies trustedProxies,
         Tls tls,
+        ClientCertificates clientCertificates,
         Map<String, String> effective) {
 
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
@@ -65,8 +67,19 @@ public record Settings(
         SecuritySettings security = SecuritySettings.read(read);
         TrustedProxies trustedProxies = trustedProxies(read);
         Tls tls = tls(read);
+        ClientCertificates clientCertificates = ClientCertificates.read(read);
+        if (tls instanceof Tls.Files && clientCertificates.enabled() && clientCertificates.authorities().isEmpty()) {
+            throw new InvalidSettingException(Setting.TLS_CLIENT_AUTH.variable() + "=" + clientCertificates.mode()
+                    .name().toLowerCase(Locale.ROOT) + " with native TLS needs " + Setting.TLS_CLIENT_CA_FILE.variable()
+                    + ": the CAs whose client certificates the server accepts");
+        }
+        if (tls instanceof Tls.Off && clientCertificates.authorities().isPresent()) {
+            throw new InvalidSettingException(Setting.TLS_CLIENT_CA_FILE.variable() + " needs native TLS ("
+                    + Setting.TLS_CERT_FILE.variable() + " or " + Setting.TLS_KEYSTORE_FILE.variable()
+                    + "); behind a reverse proxy or in a servlet container, the proxy or the container checks client certificates");
+        }
         return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
-                operations, protocol, cluster, security, trustedProxies, tls, read.effective());
+                operations, protocol, cluster, security, trustedProxies, tls, clientCertificates, read.effective());
     }
 
     /** {@code NAME=value, ...} for the start-up log line; secrets are masked. */

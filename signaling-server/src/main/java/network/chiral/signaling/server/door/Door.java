@@ -1,5 +1,6 @@
 package network.chiral.signaling.server.door;
 
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -16,8 +17,8 @@ import network.chiral.signaling.server.peer.TrafficEvents;
 /**
  * Who may open a socket: the decisions taken at the WebSocket upgrade, before any socket
  * exists. In order: the server must be accepting (not draining), the origin and the address
- * within their limits, and the credential, if one is required at the upgrade, valid. Every
- * refusal is logged and counted here.
+ * within their limits, and the credential or the client certificate, if one is required at the
+ * upgrade, valid. Every refusal is logged and counted here.
  */
 public final class Door {
     private static final Logger LOG = LoggerFactory.getLogger(Door.class);
@@ -52,15 +53,33 @@ public final class Door {
     }
 
     /**
-     * Decides an upgrade.
+     * Whether client certificates authenticate, so that the gate should look for one
+     * ({@code SIGNALING_TLS_CLIENT_AUTH} want or need).
+     */
+    public boolean acceptsCertificates() {
+        return authenticator.acceptsCertificates();
+    }
+
+    /**
+     * Decides an upgrade that brings no client certificate.
      *
-     * @param origin     the {@code Origin} header, or {@code null}
-     * @param address    the client's address
-     * @param credential the credential presented at the upgrade, or {@code null}
-     * @return why it is turned away, or empty to let it through
+     * @see #admit(String, String, String, X509Certificate)
      */
     public Optional<Turned> admit(String origin, String address, String credential) {
-        Optional<Turned> turned = decide(origin, address, credential);
+        return admit(origin, address, credential, null);
+    }
+
+    /**
+     * Decides an upgrade.
+     *
+     * @param origin      the {@code Origin} header, or {@code null}
+     * @param address     the client's address
+     * @param credential  the credential presented at the upgrade, or {@code null}
+     * @param certificate the client certificate its TLS end verified (see {@link VerifiedCertificate}), or {@code null}
+     * @return why it is turned away, or empty to let it through
+     */
+    public Optional<Turned> admit(String origin, String address, String credential, X509Certificate certificate) {
+        Optional<Turned> turned = decide(origin, address, credential, certificate);
         turned.ifPresent(t -> {
             events.refused(t.label());
             LOG.atWarn().addKeyValue("reason", t.label()).addKeyValue("remote", address).log("connection refused");
@@ -68,7 +87,7 @@ public final class Door {
         return turned;
     }
 
-    private Optional<Turned> decide(String origin, String address, String credential) {
+    private Optional<Turned> decide(String origin, String address, String credential, X509Certificate certificate) {
         if (!connections.accepting()) {
             return Optional.of(new Turned(AdmissionRefusal.SERVICE_UNAVAILABLE, "draining", "server shutting down", 0, true));
         }
@@ -77,25 +96,54 @@ public final class Door {
             AdmissionRefusal r = refusal.get();
             return Optional.of(new Turned(r.status(), r.label(), r.reason(), r.retryAfterSeconds(), false));
         }
-        if (authenticator.enabled() && (credential != null || !authenticator.acceptsRegisterToken())
-                && authenticator.verify(credential) instanceof Verdict.Rejected rejected) {
+        if (authenticate(credential, certificate) instanceof Verdict.Rejected rejected) {
             return Optional.of(new Turned(UNAUTHORIZED, "unauthorized", rejected.reason(), 0, false));
         }
         return Optional.empty();
     }
 
     /**
-     * Who a socket let through is: anyone when authentication is off; the credential's identity
-     * when it presented a valid one at the upgrade; {@code null} when it must authenticate with
-     * the token of its {@code register}.
+     * What the upgrade's credentials grant, or {@code null} when it brought none and may
+     * authenticate with its {@code register}. A verified client certificate, when certificates
+     * are accepted, decides the identity; a token presented beside it must still be valid. Under
+     * {@code need}, nothing opens without a certificate.
      */
-    public Identity identify(String credential) {
+    private Verdict authenticate(String credential, X509Certificate certificate) {
+        if (!authenticator.enabled()) {
+            return new Verdict.Accepted(Optional.empty());
+        }
+        Verdict byCertificate = certificate != null && authenticator.acceptsCertificates()
+                ? authenticator.verify(certificate) : null;
+        if (byCertificate instanceof Verdict.Rejected) {
+            return byCertificate;
+        }
+        if (byCertificate == null && authenticator.requiresCertificate()) {
+            return new Verdict.Rejected("a client certificate is required");
+        }
+        if (credential != null) {
+            Verdict byToken = authenticator.verify(credential);
+            if (byToken instanceof Verdict.Rejected || byCertificate == null) {
+                return byToken;
+            }
+        }
+        if (byCertificate != null) {
+            return byCertificate;
+        }
+        return authenticator.acceptsRegisterToken() ? null : authenticator.verify((String) null);
+    }
+
+    /**
+     * Who a socket let through is: anyone when authentication is off; the identity its verified
+     * client certificate or its valid credential grants; {@code null} when it must authenticate
+     * with the token of its {@code register}.
+     *
+     * @param credential  the credential presented at the upgrade, or {@code null}
+     * @param certificate the verified client certificate, or {@code null}
+     */
+    public Identity identify(String credential, X509Certificate certificate) {
         if (!authenticator.enabled()) {
             return Identity.ANYONE;
         }
-        if (credential != null && authenticator.verify(credential) instanceof Verdict.Accepted accepted) {
-            return Identity.of(accepted);
-        }
-        return null;
+        return authenticate(credential, certificate) instanceof Verdict.Accepted accepted ? Identity.of(accepted) : null;
     }
 }

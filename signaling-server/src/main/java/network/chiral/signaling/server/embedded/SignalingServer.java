@@ -56,7 +56,7 @@ public final class SignalingServer implements AutoCloseable {
         // First: a bad certificate file must fail before anything (Redis included) is running.
         boolean secure = settings.tls() instanceof Tls.Files;
         ServerConnector connector = settings.tls() instanceof Tls.Files files
-                ? SecureConnector.create(jetty, http, files)
+                ? SecureConnector.create(jetty, http, files, settings.clientCertificates())
                 : new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());

@@ -1,5 +1,6 @@
 package network.chiral.signaling.server.endpoint;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import jakarta.websocket.EndpointConfig;
@@ -14,6 +15,7 @@ import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.config.TrustedProxies;
 import network.chiral.signaling.server.door.Door;
 import network.chiral.signaling.server.door.Credentials;
+import network.chiral.signaling.server.door.VerifiedCertificate;
 import network.chiral.signaling.server.peer.TrafficEvents;
 import network.chiral.signaling.server.protocol.Protocol;
 
@@ -95,13 +97,17 @@ public final class Endpoints {
         /**
          * Records who the socket is. The credential was already checked at the upgrade gate;
          * it is checked again here because the upgrade request cannot carry the result across
-         * portably. The properties written here are this socket's own copy; so are the
+         * portably. A client certificate the gate found verified arrives as the request's user
+         * principal ({@link VerifiedCertificate}), which only the gate can make. The properties written here are this socket's own copy; so are the
          * handshake's address headers, kept for {@link ClientAddress}.
          */
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
             ClientAddress.remember(request, config.getUserProperties());
-            Identity identity = wiring.door().identify(Credentials.from(request.getHeaders(), request.getParameterMap()));
+            X509Certificate certificate = request.getUserPrincipal() instanceof VerifiedCertificate verified
+                    ? verified.certificate() : null;
+            Identity identity = wiring.door().identify(Credentials.from(request.getHeaders(), request.getParameterMap()),
+                    certificate);
             if (identity != null) {
                 config.getUserProperties().put(IDENTITY, identity);
             } else {

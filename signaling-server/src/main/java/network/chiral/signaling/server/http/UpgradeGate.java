@@ -2,12 +2,15 @@ package network.chiral.signaling.server.http;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.security.Principal;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
@@ -16,17 +19,22 @@ import org.slf4j.LoggerFactory;
 import network.chiral.signaling.server.config.TrustedProxies;
 import network.chiral.signaling.server.door.Credentials;
 import network.chiral.signaling.server.door.Door;
+import network.chiral.signaling.server.door.ForwardedCertificate;
+import network.chiral.signaling.server.door.VerifiedCertificate;
 import network.chiral.signaling.server.endpoint.ClientAddress;
 
 /**
  * Turns WebSocket upgrades away with an HTTP status before the container upgrades them, so a
  * client sees a failed handshake it can act on, not a socket that opens and closes at once:
  * 503 while the server drains, 403 for an origin not allowed, 429 or 503 over a connection
- * limit, 401 for a missing or invalid credential. Plain HTTP requests pass untouched. Mapped
- * in front of the container's own upgrade filter.
+ * limit, 401 for a missing or invalid credential or client certificate. Plain HTTP requests
+ * pass untouched. Mapped in front of the container's own upgrade filter, to which it hands a
+ * verified client certificate as the request's user principal ({@link VerifiedCertificate}).
  */
 public final class UpgradeGate extends HttpFilter {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeGate.class);
+    /** Where a servlet container puts the client certificate chain its TLS verified. */
+    static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     private final transient Door door;
     private final transient TrustedProxies proxies;
@@ -46,9 +54,10 @@ public final class UpgradeGate extends HttpFilter {
         String address = ClientAddress.of(request, proxies);
         String credential = Credentials.from(request.getHeader("Authorization"),
                 request.getParameter(Credentials.QUERY_PARAMETER));
-        Optional<Door.Turned> turned = door.admit(request.getHeader("Origin"), address, credential);
+        X509Certificate certificate = door.acceptsCertificates() ? certificate(request) : null;
+        Optional<Door.Turned> turned = door.admit(request.getHeader("Origin"), address, credential, certificate);
         if (turned.isEmpty()) {
-            chain.doFilter(request, response);
+            chain.doFilter(certificate == null ? request : new WithCertificate(request, certificate), response);
             return;
         }
         Door.Turned t = turned.get();
@@ -72,6 +81,43 @@ public final class UpgradeGate extends HttpFilter {
         try (Writer out = response.getWriter()) {
             out.write(t.reason());
             out.write('\n');
+        }
+    }
+
+    /**
+     * The client certificate this connection's TLS end verified: the container's (native TLS in
+     * the jar, or the servlet container's own TLS, both as {@value #CERTIFICATES}), or else, only
+     * when the direct peer is a trusted proxy, the one it forwarded in headers. {@code null} when
+     * there is none.
+     */
+    private X509Certificate certificate(HttpServletRequest request) {
+        if (request.getAttribute(CERTIFICATES) instanceof X509Certificate[] chain && chain.length > 0) {
+            return chain[0];
+        }
+        String direct = request.getRemoteAddr();
+        if (direct != null && proxies.trusts(direct)) {
+            return ForwardedCertificate.from(request.getHeader(ForwardedCertificate.CERTIFICATE_HEADER),
+                    request.getHeader(ForwardedCertificate.VERIFY_HEADER)).orElse(null);
+        }
+        return null;
+    }
+
+    /**
+     * The request as the WebSocket handshake sees it, its verified certificate as the user
+     * principal: Jetty and Tomcat both build their handshake request's principal from the
+     * request the filter chain passes on.
+     */
+    private static final class WithCertificate extends HttpServletRequestWrapper {
+        private final VerifiedCertificate principal;
+
+        WithCertificate(HttpServletRequest request, X509Certificate certificate) {
+            super(request);
+            this.principal = new VerifiedCertificate(certificate);
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
         }
     }
 }

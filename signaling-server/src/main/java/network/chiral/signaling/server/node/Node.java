@@ -66,7 +66,7 @@ public final class Node {
         this.directory = builder.directory != null ? builder.directory.apply(answers) : settings.cluster()
                 .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers, changes))
                 .orElseGet(LocalPeerDirectory::new);
-        Authenticator authenticator = new Authenticator(settings.security().auth());
+        Authenticator authenticator = new Authenticator(settings.security().auth(), settings.clientCertificates());
         this.admission = new Admission(settings.security().admission());
         IceServers iceServers = new IceServers(settings.security().turn(), Clock.systemUTC());
         this.connections = new Connections(settings.idleTimeout(), builder.clock, admission::sweep);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -11,41 +12,43 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.server.config.InvalidSettingException;
-import network.chiral.signaling.server.config.Tls;
 
 /**
- * Re-reads the certificate files when they change and swaps them into the running server:
- * new handshakes get the new certificate, open sockets keep theirs. Certbot renews by pointing
+ * Re-reads the TLS files (the server's certificate and key, and the client CA bundle and CRL
+ * when client certificates are on) when they change, and swaps them into the running server:
+ * new handshakes get the new material, open sockets keep theirs. Certbot renews by pointing
  * the {@code live/} symlinks at new files, so a file's identity is its resolved path, size and
  * modification time. A half-written renewal (a new certificate beside the old key) fails the
- * key check, keeps the old certificate and is retried on the next look.
+ * key check, keeps the old material and is retried on the next look.
  */
 final class RenewalWatch extends AbstractLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(RenewalWatch.class);
 
-    private final Tls.Files tls;
-    private final SslContextFactory.Server context;
+    /** Reads the files and swaps them in; throws {@link InvalidSettingException} if they cannot be used yet. */
+    interface Reload {
+        void run() throws Exception;
+    }
+
+    private final Duration interval;
     private final List<Path> files;
+    private final Reload reload;
     private ScheduledExecutorService timer;
     private List<String> loaded;
 
-    RenewalWatch(Tls.Files tls, SslContextFactory.Server context) {
-        this.tls = tls;
-        this.context = context;
-        this.files = tls instanceof Tls.Pem pem
-                ? List.of(pem.certificateChain(), pem.privateKey())
-                : List.of(((Tls.Pkcs12) tls).keyStore());
+    RenewalWatch(Duration interval, List<Path> files, Reload reload) {
+        this.interval = interval;
+        this.files = List.copyOf(files);
+        this.reload = reload;
         this.loaded = fingerprint();
     }
 
     @Override
     protected void doStart() {
-        long every = tls.reloadInterval().toMillis();
+        long every = interval.toMillis();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-tls-renewal");
             thread.setDaemon(true);
@@ -65,12 +68,7 @@ final class RenewalWatch extends AbstractLifeCycle {
             return;
         }
         try {
-            KeyMaterial material = KeyMaterial.load(tls);
-            context.reload(f -> {
-                f.setKeyStore(material.store());
-                f.setKeyStorePassword(material.password());
-                f.setKeyManagerPassword(material.password());
-            });
+            reload.run();
             loaded = now;
             LOG.info("TLS certificate reloaded from {}", files);
         } catch (InvalidSettingException e) {

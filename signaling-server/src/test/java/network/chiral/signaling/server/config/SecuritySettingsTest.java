@@ -18,16 +18,28 @@ class SecuritySettingsTest {
     }
 
     @Test
-    void everyControlIsOffByDefault() {
-        SecuritySettings security = Settings.defaults().security();
+    void authenticationAndAdmissionAreOffByDefaultThePerSocketLimitsOn() {
+        Settings defaults = Settings.defaults();
+        SecuritySettings security = defaults.security();
         assertThat(security.auth().enabled()).isFalse();
+        assertThat(defaults.clientCertificates().enabled()).isFalse();
         assertThat(security.admission().allowedOrigins()).isEmpty();
         assertThat(security.admission().maxConnections()).isZero();
+        // Off by default: many clients share one address behind carrier-grade NAT (docs/security.md).
         assertThat(security.admission().maxConnectionsPerIp()).isZero();
         assertThat(security.admission().connectionsPerIpPerMinute()).isZero();
-        assertThat(security.rate().messagesPerSecond()).isZero();
-        assertThat(security.rate().registrationsPerMinute()).isZero();
+        // On by default, at values no real client's set-up meets (docs/security.md#limits-on-by-default).
+        assertThat(security.rate()).isEqualTo(new RateSettings(50, 200, 10));
+        assertThat(defaults.describe()).contains("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND=50",
+                "SIGNALING_RATE_LIMIT_BURST=200", "SIGNALING_REGISTRATIONS_PER_MINUTE=10", "SIGNALING_TLS_CLIENT_AUTH=none",
+                "SIGNALING_MAX_CONNECTIONS_PER_IP=0", "SIGNALING_CONNECTIONS_PER_IP_PER_MINUTE=0");
         assertThat(security.turn().enabled()).isFalse();
+    }
+
+    @Test
+    void theLimitsCanBeSwitchedOffExplicitly() {
+        assertThat(load(Map.of("SIGNALING_RATE_LIMIT_MESSAGES_PER_SECOND", "0", "SIGNALING_REGISTRATIONS_PER_MINUTE", "0"))
+                .security().rate()).isEqualTo(new RateSettings(0, 200, 0));
     }
 
     @Test
