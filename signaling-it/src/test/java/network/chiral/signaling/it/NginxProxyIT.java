@@ -61,6 +61,12 @@ class NginxProxyIT extends ProtocolSuite {
         }
     }
 
+    /** The shipped file's {@code backlog=4096}: a reconnect storm is not cut to nginx's default 511. */
+    @Test
+    void nginxListensWithTheShippedBacklog() throws Exception {
+        assertThat(AcceptQueueIT.listenBacklog(nginx.httpsPort())).isEqualTo(Math.min(4096, AcceptQueueIT.somaxconn()));
+    }
+
     @Test
     void metricsAreNotServedThroughNginx() throws Exception {
         assertThat(http("metrics").statusCode()).isEqualTo(404);
