@@ -2,14 +2,15 @@ package network.chiral.signaling.load;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 
 import network.chiral.signaling.load.bench.Benchmark;
 import network.chiral.signaling.load.floor.FloorRelay;
 
 /**
  * {@code java -jar signaling-load.jar}: the load tool, and the {@code floor} and {@code bench}
- * subcommands. Exit codes: 0 when the run relayed messages without errors, 1 when it saw
- * errors or failed connections, 2 for a bad command line.
+ * subcommands. Exit codes: 0 when the run relayed messages without errors (or, for a storm,
+ * registered every client), 1 when it saw errors or failed connections, 2 for a bad command line.
  */
 public final class LoadMain {
     private LoadMain() {
@@ -40,6 +41,15 @@ public final class LoadMain {
             System.err.println("signaling-load: " + e.getMessage());
             System.err.print(LoadOptions.usage());
             return 2;
+        }
+        if (options.stormRun()) {
+            List<StormReport> reports;
+            try (Storm storm = new Storm(options, out)) {
+                reports = storm.run();
+            }
+            boolean clean = reports.stream().allMatch(r -> r.failed() == 0)
+                    && (!options.reconnect() || reports.size() == 2);
+            return clean ? 0 : 1;
         }
         LoadReport report;
         try (LoadRun run = new LoadRun(options, out)) {

@@ -21,15 +21,20 @@ import java.util.Locale;
  * @param insecure    for {@code wss://}: trust any certificate (self-signed test servers)
  * @param caFile      for {@code wss://}: PEM file of the certificate authority to trust, or {@code null}
  * @param deflate     offer the {@code permessage-deflate} extension in every handshake, as browsers do
+ * @param storm       when above 0: instead of relaying, this many clients connect and register at once,
+ *                    {@code connectConcurrency} handshakes at a time (a reconnect storm)
+ * @param reconnect   with {@code storm}: once registered, wait for the server to drop the clients (a
+ *                    restart) and time how long they take to register again with the same ids,
+ *                    within {@code duration}
  */
 public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Duration duration, Duration warmup,
                           int payloadBytes, int idle, int window, int connectConcurrency, boolean insecure,
-                          Path caFile, boolean deflate) {
+                          Path caFile, boolean deflate, int storm, boolean reconnect) {
 
     /** Options with every default, for {@code url}. */
     public static LoadOptions defaults(URI url) {
         return new LoadOptions(url, Protocol.CHIRAL, 50, 0, Duration.ofSeconds(30), Duration.ZERO, 1500, 0, 8, 64,
-                false, null, false);
+                false, null, false, 0, false);
     }
 
     public LoadOptions {
@@ -46,6 +51,10 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
         requireAtLeast("--idle", idle, 0);
         requireAtLeast("--window", window, 1);
         requireAtLeast("--connect-concurrency", connectConcurrency, 1);
+        requireAtLeast("--storm", storm, 0);
+        if (reconnect && storm == 0) {
+            throw new IllegalArgumentException("--reconnect needs --storm N");
+        }
         if (duration.isNegative() || warmup.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
@@ -62,19 +71,30 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
         return rate > 0;
     }
 
+    /** Whether this run is a connection storm rather than a relay load. */
+    public boolean stormRun() {
+        return storm > 0;
+    }
+
     public LoadOptions withRate(int newRate) {
         return new LoadOptions(url, protocol, pairs, newRate, duration, warmup, payloadBytes, idle, window,
-                connectConcurrency, insecure, caFile, deflate);
+                connectConcurrency, insecure, caFile, deflate, storm, reconnect);
     }
 
     public LoadOptions withTiming(Duration newWarmup, Duration newDuration) {
         return new LoadOptions(url, protocol, pairs, rate, newDuration, newWarmup, payloadBytes, idle, window,
-                connectConcurrency, insecure, caFile, deflate);
+                connectConcurrency, insecure, caFile, deflate, storm, reconnect);
     }
 
     public LoadOptions withShape(Protocol newProtocol, int newPairs, int newIdle) {
         return new LoadOptions(url, newProtocol, newPairs, rate, duration, warmup, payloadBytes, newIdle, window,
-                connectConcurrency, insecure, caFile, deflate);
+                connectConcurrency, insecure, caFile, deflate, storm, reconnect);
+    }
+
+    /** A storm of {@code clients} at {@code concurrency} handshakes at a time, with or without the reconnect. */
+    public LoadOptions withStorm(int clients, int concurrency, boolean andReconnect) {
+        return new LoadOptions(url, protocol, pairs, rate, duration, warmup, payloadBytes, idle, window,
+                concurrency, insecure, caFile, deflate, clients, andReconnect);
     }
 
     /** The usage text. */
@@ -99,6 +119,14 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
                   --ca-file PEM           wss: trust this certificate authority
                   --permessage-deflate    offer permessage-deflate in each handshake, as browsers do
                   --help                  this text
+
+                Storm options (instead of relaying):
+                  --storm N               N clients connect and register, --connect-concurrency at a time;
+                                          reports the time until all are registered, handshake latency
+                                          percentiles and failures
+                  --reconnect             then wait (up to --duration) for the server to drop them, as a
+                                          restart does, and time how long they take to register again
+                                          with the same ids (refused attempts are retried every 250 ms)
                 """;
     }
 
@@ -121,6 +149,8 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
         boolean insecure = false;
         Path caFile = null;
         boolean deflate = false;
+        int storm = 0;
+        boolean reconnect = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             String inline = null;
@@ -135,6 +165,10 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
             }
             if (flag.equals("--permessage-deflate")) {
                 deflate = true;
+                continue;
+            }
+            if (flag.equals("--reconnect")) {
+                reconnect = true;
                 continue;
             }
             String value = inline;
@@ -156,11 +190,12 @@ public record LoadOptions(URI url, Protocol protocol, int pairs, int rate, Durat
                 case "--window" -> window = integer(flag, value);
                 case "--connect-concurrency" -> concurrency = integer(flag, value);
                 case "--ca-file" -> caFile = Path.of(value);
+                case "--storm" -> storm = integer(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new LoadOptions(url, protocol, pairs, rate, duration, warmup, payload, idle, window, concurrency,
-                insecure, caFile, deflate);
+                insecure, caFile, deflate, storm, reconnect);
     }
 
     private static URI uri(String value) {

@@ -91,7 +91,8 @@ public final class LoadRun implements AutoCloseable {
         return this;
     }
 
-    private static WebSocketClient client(LoadOptions options) throws Exception {
+    /** The WebSocket client of a run: TLS trust from the options, its own daemon threads, bounded connects. */
+    static WebSocketClient client(LoadOptions options) throws Exception {
         SslContextFactory.Client tls = new SslContextFactory.Client(options.insecure());
         if (options.insecure()) {
             tls.setEndpointIdentificationAlgorithm(null);
@@ -491,7 +492,7 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /** A failure as an error code: its root cause's type and the start of its message. */
-    private static String describe(Throwable failure) {
+    static String describe(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

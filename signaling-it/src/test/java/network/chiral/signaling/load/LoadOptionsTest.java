@@ -70,4 +70,44 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.parse("--url"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
     }
+
+    @Test
+    void readsAStormAndItsReconnect() {
+        LoadOptions options = LoadOptions.parse("--url", "wss://127.0.0.1:9443/", "--storm", "8000",
+                "--connect-concurrency", "200", "--reconnect", "--duration", "2m", "--insecure");
+
+        assertThat(options.stormRun()).isTrue();
+        assertThat(options.storm()).isEqualTo(8000);
+        assertThat(options.connectConcurrency()).isEqualTo(200);
+        assertThat(options.reconnect()).isTrue();
+        assertThat(options.duration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(options.insecure()).isTrue();
+    }
+
+    @Test
+    void aRunIsNoStormUnlessAsked() {
+        LoadOptions options = LoadOptions.parse("--url", "ws://127.0.0.1:9000/");
+
+        assertThat(options.stormRun()).isFalse();
+        assertThat(options.storm()).isZero();
+        assertThat(options.reconnect()).isFalse();
+        assertThat(options.connectConcurrency()).isEqualTo(64);
+        assertThat(LoadOptions.parse("--url", "ws://h/", "--storm=300").storm()).isEqualTo(300);
+        assertThat(LoadOptions.defaults(URI.create("ws://h/")).withStorm(500, 50, true))
+                .extracting(LoadOptions::storm, LoadOptions::connectConcurrency, LoadOptions::reconnect)
+                .containsExactly(500, 50, true);
+    }
+
+    @Test
+    void stormOptionsNameTheFlagThatIsWrong() {
+        assertThatThrownBy(() -> LoadOptions.parse("--url", "ws://x/", "--reconnect"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--reconnect needs --storm N");
+        assertThatThrownBy(() -> LoadOptions.parse("--url", "ws://x/", "--storm", "-5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--storm must be at least 0");
+        assertThatThrownBy(() -> LoadOptions.parse("--url", "ws://x/", "--storm", "lots"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--storm must be a whole number");
+        assertThatThrownBy(() -> LoadOptions.parse("--url", "ws://x/", "--storm", "10", "--connect-concurrency", "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--connect-concurrency");
+        assertThat(LoadOptions.usage()).contains("--storm N", "--reconnect");
+    }
 }

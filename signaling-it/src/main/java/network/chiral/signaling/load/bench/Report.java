@@ -20,6 +20,19 @@ final class Report {
                 .append(System.getProperty("java.version")).append(".\n\n");
         md.append("Command: `signaling-it/bench/run-benchmark.sh`, which ran `java -jar signaling-it/target/signaling-load.jar bench ")
                 .append(settings.commandLine()).append("`. Server JVM flags (this server and the floor): `").append(settings.jvmFlags()).append("`.\n\n");
+        if (settings.stormsOnly()) {
+            storms(md, settings, results, doc);
+            Results us = find(results, "chiral");
+            Results peerjs = find(results, "peerjs");
+            if (us != null && peerjs != null) {
+                md.append("| target | this server | compared with | ratio | met |\n|---|---|---|---|---|\n");
+                stormTarget(md, "ws", settings, us.stormWs, peerjs.stormWs);
+                stormTarget(md, "wss", settings, us.stormWss, peerjs.stormWss);
+                md.append('\n');
+            }
+            problems(md, results);
+            return md.toString();
+        }
         md.append(String.format(Locale.ROOT,
                 "Load: %d pairs of peers, %d-byte relayed frames; each fixed rate runs %d s of warm-up then %d s measured.%n%n",
                 settings.pairs(), settings.payload(), settings.warmup().toSeconds(), settings.duration().toSeconds()));
@@ -53,13 +66,20 @@ final class Report {
         md.append('\n');
         String relative = doc.toAbsolutePath().getParent().relativize(plot.toAbsolutePath()).toString();
         md.append("![round trip against offered load](").append(relative).append(")\n\n");
+        if (settings.storm() > 0) {
+            storms(md, settings, results, doc);
+        }
         targets(md, settings, results);
+        problems(md, results);
+        return md.toString();
+    }
+
+    private static void problems(StringBuilder md, List<Results> results) {
         for (Results r : results) {
             for (String problem : r.problems) {
                 md.append("- problem with ").append(r.name).append(": ").append(problem).append('\n');
             }
         }
-        return md.toString();
     }
 
     private static void targets(StringBuilder md, Benchmark.Settings settings, List<Results> results) {
@@ -93,6 +113,10 @@ final class Report {
             target(md, "RSS per idle registered connection <= PeerJS", fmt("%.2f KiB", ourRss / 1024),
                     fmt("PeerJS %.2f KiB", theirRss / 1024), ourRss / theirRss, ourRss <= theirRss);
         }
+        if (peerjs != null && settings.storm() > 0) {
+            stormTarget(md, "ws", settings, us.stormWs, peerjs.stormWs);
+            stormTarget(md, "wss", settings, us.stormWss, peerjs.stormWss);
+        }
         double idleMb = us.idleRssBytes / 1e6;
         target(md, "idle RSS <= 50 MB", fmt("%.1f MB", idleMb), "50 MB", idleMb / 50, us.idleRssBytes > 0 && idleMb <= 50);
         if (us.many != null) {
@@ -104,10 +128,64 @@ final class Report {
         md.append('\n');
     }
 
+    /** The connection storms' table and plot. */
+    private static void storms(StringBuilder md, Benchmark.Settings settings, List<Results> results, Path doc) {
+        md.append(String.format(Locale.ROOT, "Connection storms: %d clients connect and register, %d handshakes at a time "
+                + "(a handshake: TCP, TLS over wss, the WebSocket upgrade and the answer to the registration). "
+                + "Restart: the clients are connected, the server is stopped (SIGTERM) and started again, and the clients "
+                + "reconnect with the same ids, retrying every 250 ms give or take half; timed from the new process's start.%n%n",
+                settings.storm(), settings.stormConcurrency()));
+        md.append("| storm |");
+        results.forEach(r -> md.append(' ').append(r.name).append(" |"));
+        md.append("\n|---|");
+        results.forEach(r -> md.append("---|"));
+        md.append('\n');
+        row(md, results, "ws: time to all registered", r -> stormTime(r.stormWs));
+        row(md, results, "ws: handshake p50 / p99 / max", r -> handshakes(r.stormWs));
+        row(md, results, "wss: time to all registered", r -> stormTime(r.stormWss));
+        row(md, results, "wss: handshake p50 / p99 / max", r -> handshakes(r.stormWss));
+        row(md, results, "ws restart: process start to all registered again", r -> restartTime(r.restartWs));
+        row(md, results, "ws restart: handshake p50 / p99 / max", r -> handshakes(r.restartWs));
+        row(md, results, "wss restart: process start to all registered again", r -> restartTime(r.restartWss));
+        row(md, results, "wss restart: handshake p50 / p99 / max", r -> handshakes(r.restartWss));
+        md.append('\n');
+        String relative = doc.toAbsolutePath().getParent().relativize(settings.stormPlot().toAbsolutePath()).toString();
+        md.append("![time until every client is registered, per storm](").append(relative).append(")\n\n");
+    }
+
+    private static String stormTime(Results.Storm storm) {
+        if (storm == null) {
+            return "-";
+        }
+        return fmt("%.2f s (%d of %d, %d failed)", storm.seconds(), storm.registered(), storm.clients(), storm.failed());
+    }
+
+    private static String restartTime(Results.Storm storm) {
+        if (storm == null) {
+            return "-";
+        }
+        return fmt("%.2f s (first accept after %.2f s; %d of %d, %d failed)", storm.seconds(),
+                storm.startupMillis() / 1000, storm.registered(), storm.clients(), storm.failed());
+    }
+
+    private static String handshakes(Results.Storm storm) {
+        return storm == null ? "-" : fmt("%.0f / %.0f / %.0f ms", storm.p50Millis(), storm.p99Millis(), storm.maxMillis());
+    }
+
     private static void target(StringBuilder md, String target, String ours, String theirs, double ratio, boolean met) {
         md.append("| ").append(target).append(" | ").append(ours).append(" | ").append(theirs).append(" | ")
                 .append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "-" : fmt("%.2f", ratio)).append(" | ")
                 .append(met ? "yes" : "no").append(" |\n");
+    }
+
+    private static void stormTarget(StringBuilder md, String scheme, Benchmark.Settings settings, Results.Storm ours,
+                                    Results.Storm theirs) {
+        double a = ours == null ? Double.NaN : ours.seconds();
+        double b = theirs == null ? Double.NaN : theirs.seconds();
+        boolean met = ours != null && theirs != null && ours.failed() == 0 && ours.registered() == ours.clients()
+                && a <= b;
+        target(md, settings.storm() + " clients connect and register over " + scheme + " no slower than PeerJS, 0 failed",
+                ours == null ? "-" : fmt("%.2f s, %d failed", a, ours.failed()), fmt("PeerJS %.2f s", b), a / b, met);
     }
 
     private static Results find(List<Results> results, String name) {

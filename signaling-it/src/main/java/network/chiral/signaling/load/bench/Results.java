@@ -14,7 +14,22 @@ final class Results {
     record Many(int wanted, int opened, int failed, long relayed, long errors) {
     }
 
+    /**
+     * One connection storm: {@code clients} connecting and registering at once.
+     *
+     * @param seconds       time to all registered: from the first attempt (first storm), or from the
+     *                      restarted process's start (restart storm)
+     * @param startupMillis restart storm: the new process's start to its first accepted connection
+     */
+    record Storm(int clients, int registered, int failed, double seconds, double p50Millis, double p99Millis,
+                 double maxMillis, double startupMillis) {
+    }
+
     final String name;
+    Storm stormWs;
+    Storm stormWss;
+    Storm restartWs;
+    Storm restartWss;
     double startupMillis = Double.NaN;
     long idleRssBytes = -1;
     int idleWanted;

@@ -29,15 +29,24 @@ final class ServerUnderTest implements AutoCloseable {
     private final List<String> command;
     private final Map<String, String> environment;
     private final int port;
+    private final BenchTls tls;
     private Process process;
     private double startupMillis;
+    private long startedNanos;
 
     ServerUnderTest(String name, Protocol protocol, List<String> command, Map<String, String> environment, int port) {
+        this(name, protocol, command, environment, port, null);
+    }
+
+    /** A server that serves {@code wss://} with {@code tls}'s certificate, or {@code ws://} if it is null. */
+    ServerUnderTest(String name, Protocol protocol, List<String> command, Map<String, String> environment, int port,
+                    BenchTls tls) {
         this.name = name;
         this.protocol = protocol;
         this.command = command;
         this.environment = environment;
         this.port = port;
+        this.tls = tls;
     }
 
     /** A free loopback port for a server to listen on. */
@@ -56,7 +65,17 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("ws://127.0.0.1:" + port + "/");
+        return URI.create((tls == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/");
+    }
+
+    /** The certificate clients must trust, or {@code null} for {@code ws://}. */
+    BenchTls tls() {
+        return tls;
+    }
+
+    /** {@link System#nanoTime} when the process was last started. */
+    long startedNanos() {
+        return startedNanos;
     }
 
     List<String> command() {
@@ -72,12 +91,14 @@ final class ServerUnderTest implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         long t0 = System.nanoTime();
+        startedNanos = t0;
         process = builder.start();
         Thread drain = new Thread(() -> discard(process.getInputStream()), "output-" + name);
         drain.setDaemon(true);
         drain.start();
         URI probe = protocol.probeUri(url());
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = tls == null ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder().sslContext(tls.clientContext()).build();
         long deadline = t0 + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -136,11 +157,23 @@ final class ServerUnderTest implements AutoCloseable {
         return (utime + stime) / TICKS_PER_SECOND;
     }
 
+    /**
+     * Stops the process as a deploy does (SIGTERM, waiting for it to exit), then starts it again
+     * on the same port.
+     *
+     * @return milliseconds from the new process's start to its first accepted connection
+     */
+    double restart() throws IOException, InterruptedException {
+        close();
+        return start();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            // This server drains for SIGNALING_DRAIN_SECONDS (5) before it closes its sockets and exits.
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }

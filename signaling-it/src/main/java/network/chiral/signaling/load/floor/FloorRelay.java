@@ -21,20 +21,26 @@ import network.chiral.signaling.load.Frames;
  * liveness. What the real server spends above this floor is the price of its JSON-B binding,
  * checks and queues.
  *
- * <p>{@code java -jar signaling-load.jar floor [--host 127.0.0.1] [--port 9000]}
+ * <p>{@code java -jar signaling-load.jar floor [--host 127.0.0.1] [--port 9000] [--accept-queue 4096]
+ * [--keystore relay.p12 --keystore-password PW]}. Its listen backlog is the server's default, so that a
+ * connection storm compares the two on equal terms.
  */
 public final class FloorRelay implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final Map<String, Session> peers = new ConcurrentHashMap<>();
 
-    private FloorRelay(String host, int port, SslContextFactory.Server tls) {
+    /** The listen backlog, as the server's {@code SIGNALING_ACCEPT_QUEUE} default. */
+    public static final int ACCEPT_QUEUE = 4096;
+
+    private FloorRelay(String host, int port, int acceptQueue, SslContextFactory.Server tls) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("floor");
         jetty = new Server(threads);
         connector = tls == null ? new ServerConnector(jetty) : new ServerConnector(jetty, tls, new HttpConnectionFactory());
         connector.setHost(host);
         connector.setPort(port);
+        connector.setAcceptQueueSize(acceptQueue);
         jetty.addConnector(connector);
         jetty.setHandler(WebSocketUpgradeHandler.from(jetty, container -> {
             container.setMaxTextMessageSize(65536);
@@ -50,7 +56,13 @@ public final class FloorRelay implements AutoCloseable {
 
     /** Starts a floor relay that speaks {@code wss://} with {@code tls}, or plain {@code ws://} if null. */
     public static FloorRelay start(String host, int port, SslContextFactory.Server tls) throws Exception {
-        FloorRelay relay = new FloorRelay(host, port, tls);
+        return start(host, port, ACCEPT_QUEUE, tls);
+    }
+
+    /** Starts a floor relay with this listen backlog. */
+    public static FloorRelay start(String host, int port, int acceptQueue, SslContextFactory.Server tls)
+            throws Exception {
+        FloorRelay relay = new FloorRelay(host, port, acceptQueue, tls);
         relay.jetty.start();
         return relay;
     }
@@ -68,19 +80,37 @@ public final class FloorRelay implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = 9000;
+        int acceptQueue = ACCEPT_QUEUE;
+        String keyStore = null;
+        String password = "";
+        if (args.length % 2 != 0) {
+            usage();
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--host" -> host = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
-                default -> {
-                    System.err.println("usage: floor [--host H] [--port P]");
-                    System.exit(2);
-                }
+                case "--accept-queue" -> acceptQueue = Integer.parseInt(args[i + 1]);
+                case "--keystore" -> keyStore = args[i + 1];
+                case "--keystore-password" -> password = args[i + 1];
+                default -> usage();
             }
         }
-        FloorRelay relay = start(host, port);
+        SslContextFactory.Server tls = null;
+        if (keyStore != null) {
+            tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keyStore);
+            tls.setKeyStorePassword(password);
+            tls.setKeyStoreType("PKCS12");
+        }
+        FloorRelay relay = start(host, port, acceptQueue, tls);
         System.out.println("floor relay listening on " + host + ":" + relay.port());
         relay.jetty.join();
+    }
+
+    private static void usage() {
+        System.err.println("usage: floor [--host H] [--port P] [--accept-queue N] [--keystore FILE.p12 --keystore-password PW]");
+        System.exit(2);
     }
 
     /** One socket: registers by scanning for {@code clientId}, forwards by scanning for {@code to}. */

@@ -14,7 +14,8 @@ import network.chiral.signaling.it.fixture.ServerProcess;
 
 /**
  * The benchmark's few-second smoke mode, through the shipped {@code signaling-load.jar}, against
- * the real server jar and the floor relay (PeerJS needs npm, so the full run alone includes it).
+ * the real server jar and the floor relay (PeerJS needs npm, so the full run alone includes it),
+ * connection storms over ws and wss and after restarts included.
  * It keeps the benchmark from rotting; it asserts that every phase ran, never how fast.
  */
 class BenchmarkSmokeIT {
@@ -25,9 +26,11 @@ class BenchmarkSmokeIT {
         Path out = Path.of("target", "benchmark-smoke-it");
         Path doc = out.resolve("benchmarks.md");
         Path plot = out.resolve("latency.png");
+        Path stormPlot = out.resolve("storm.png");
         Files.createDirectories(out);
         Files.deleteIfExists(doc);
         Files.deleteIfExists(plot);
+        Files.deleteIfExists(stormPlot);
         Path log = out.resolve("bench.log");
         Process bench = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", loadJar.toString(),
@@ -35,7 +38,7 @@ class BenchmarkSmokeIT {
                 "--doc", doc.toString(), "--plot", plot.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertThat(bench.waitFor(180, TimeUnit.SECONDS)).as("benchmark finished; log in %s", log).isTrue();
+            assertThat(bench.waitFor(300, TimeUnit.SECONDS)).as("benchmark finished; log in %s", log).isTrue();
         } finally {
             bench.destroyForcibly();
         }
@@ -45,8 +48,13 @@ class BenchmarkSmokeIT {
         String table = Files.readString(doc, StandardCharsets.UTF_8);
         assertThat(table).contains("| measure | chiral | floor |", "CPU per relayed message at 2000/s",
                 "RSS per idle registered connection", "start to first accepted connection", "idle RSS <= 50 MB");
+        assertThat(table).contains("| storm | chiral | floor |", "ws: time to all registered",
+                "wss: time to all registered", "ws restart: process start to all registered again",
+                "wss restart: process start to all registered again", "(200 of 200, 0 failed)", "](storm.png)");
         assertThat(table).doesNotContain("problem with");
-        assertThat(Files.size(plot)).isPositive();
-        assertThat(Files.readAllBytes(plot)).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        for (Path png : List.of(plot, stormPlot)) {
+            assertThat(Files.size(png)).isPositive();
+            assertThat(Files.readAllBytes(png)).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        }
     }
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import network.chiral.signaling.load.LoadOptions;
 import network.chiral.signaling.load.LoadReport;
 import network.chiral.signaling.load.LoadRun;
+import network.chiral.signaling.load.Storm;
+import network.chiral.signaling.load.StormReport;
 import network.chiral.signaling.load.floor.FloorRelay;
 
 /**
@@ -75,6 +77,23 @@ class LoadToolTlsIT {
             assertThat(report.errors()).isEmpty();
             assertThat(report.opened()).isEqualTo(7);
             assertThat(report.relayed()).isPositive();
+        }
+    }
+
+    @Test
+    void aStormOverWssRegistersEveryClient() throws Exception {
+        try (FloorRelay relay = tlsRelay()) {
+            LoadOptions options = LoadOptions.parse("--url", "wss://127.0.0.1:" + relay.port() + "/", "--ca-file",
+                    CA.toString(), "--storm", "100", "--connect-concurrency", "20");
+            try (Storm storm = new Storm(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+                StormReport report = storm.connectAll();
+
+                assertThat(report.secure()).isTrue();
+                assertThat(report.registered()).isEqualTo(100);
+                assertThat(report.failed()).isZero();
+                assertThat(report.errors()).isEmpty();
+                assertThat(report.format()).contains("chiral over wss", "registered          100, 0 failed");
+            }
         }
     }
 

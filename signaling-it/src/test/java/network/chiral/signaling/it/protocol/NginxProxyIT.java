@@ -12,6 +12,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.it.fixture.Await;
+import network.chiral.signaling.it.fixture.ListenBacklogs;
 import network.chiral.signaling.it.fixture.Nginx;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.SecureClients;
@@ -65,6 +66,12 @@ class NginxProxyIT extends ProtocolSuite {
         } finally {
             from2.stop();
         }
+    }
+
+    /** The shipped file's {@code backlog=4096}: a reconnect storm is not cut to nginx's default 511. */
+    @Test
+    void nginxListensWithTheShippedBacklog() throws Exception {
+        assertThat(ListenBacklogs.of(nginx.httpsPort())).isEqualTo(Math.min(4096, ListenBacklogs.somaxconn()));
     }
 
     @Test

@@ -7,6 +7,8 @@ package network.chiral.signaling.server.config;
 public enum Setting {
     HOST("SIGNALING_HOST", "0.0.0.0", "Address to listen on (0.0.0.0: every interface)."),
     PORT("PORT", "9000", "TCP port to listen on (0 picks a free one)."),
+    ACCEPT_QUEUE("SIGNALING_ACCEPT_QUEUE", "4096",
+            "Connections the kernel may hold waiting to be accepted (listen backlog; capped by net.core.somaxconn). Executable jar only."),
     PEERS_LIST_LIMIT("SIGNALING_PEERS_LIST_LIMIT", "1000",
             "Most ids listed in a 'peers' reply; 'total' still counts them all."),
     MAX_MESSAGE_BYTES("SIGNALING_MAX_MESSAGE_BYTES", "65536",

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
  *
  * @param host            address to bind
  * @param port            port to bind; 0 picks a free one
+ * @param acceptQueue     listen backlog: connections the kernel holds until they are accepted
  * @param peersListLimit  most ids in a {@code peers} reply
  * @param maxMessageBytes largest accepted frame
  * @param idleTimeout     silence after which a socket is closed
@@ -29,6 +30,7 @@ import java.util.function.UnaryOperator;
 public record Settings(
         String host,
         int port,
+        int acceptQueue,
         int peersListLimit,
         int maxMessageBytes,
         Duration idleTimeout,
@@ -55,6 +57,7 @@ public record Settings(
         SettingReader read = new SettingReader(source);
         String host = read.text(Setting.HOST);
         int port = read.integer(Setting.PORT, 0, 65_535);
+        int acceptQueue = read.integer(Setting.ACCEPT_QUEUE, 1, 65_535);
         int peersListLimit = read.integer(Setting.PEERS_LIST_LIMIT, 1, 1_000_000);
         int maxMessageBytes = read.integer(Setting.MAX_MESSAGE_BYTES, 1_024, 16 * 1024 * 1024);
         Duration idleTimeout = Duration.ofSeconds(read.integer(Setting.IDLE_TIMEOUT_SECONDS, 1, 86_400));
@@ -78,7 +81,7 @@ public record Settings(
                     + Setting.TLS_CERT_FILE.variable() + " or " + Setting.TLS_KEYSTORE_FILE.variable()
                     + "); behind a reverse proxy or in a servlet container, the proxy or the container checks client certificates");
         }
-        return new Settings(host, port, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
+        return new Settings(host, port, acceptQueue, peersListLimit, maxMessageBytes, idleTimeout, sendQueueBytes, logLevel,
                 operations, protocol, cluster, security, trustedProxies, tls, clientCertificates, read.effective());
     }
 

@@ -60,6 +60,9 @@ public final class SignalingServer implements AutoCloseable {
                 : new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
+        // Jetty's default (0) leaves the JVM's 50, too few for every client reconnecting at once:
+        // the kernel then drops SYNs and clients wait out their 1, 3 and 7 s retransmits.
+        connector.setAcceptQueueSize(settings.acceptQueue());
         ConnectionStatistics connections = new ConnectionStatistics();
         connector.addBean(connections);
         jetty.addConnector(connector);

@@ -15,6 +15,7 @@ class SettingsTest {
         Settings settings = Settings.defaults();
         assertThat(settings.host()).isEqualTo("0.0.0.0");
         assertThat(settings.port()).isEqualTo(9000);
+        assertThat(settings.acceptQueue()).isEqualTo(4096);
         assertThat(settings.peersListLimit()).isEqualTo(1000);
         assertThat(settings.maxMessageBytes()).isEqualTo(65536);
         assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -28,6 +29,8 @@ class SettingsTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessage("PORT='70000': expected an integer from 0 to 65535");
         assertThatThrownBy(() -> Settings.load(Map.of("SIGNALING_PEERS_LIST_LIMIT", "many")::get))
                 .hasMessageStartingWith("SIGNALING_PEERS_LIST_LIMIT='many'");
+        assertThatThrownBy(() -> Settings.load(Map.of("SIGNALING_ACCEPT_QUEUE", "0")::get))
+                .hasMessage("SIGNALING_ACCEPT_QUEUE='0': expected an integer from 1 to 65535");
         assertThatThrownBy(() -> Settings.load(Map.of("SIGNALING_LOG_LEVEL", "loud")::get))
                 .hasMessageStartingWith("SIGNALING_LOG_LEVEL='loud'");
     }
