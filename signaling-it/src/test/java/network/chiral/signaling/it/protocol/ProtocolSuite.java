@@ -482,8 +482,9 @@ abstract class ProtocolSuite {
             // ...and the last with a ping behind it: every reply to the burst arrives before the pong.
             sent++;
             for (JsonObject reply : flooder.exchange(Frames.sessionOffer(s, sdp))) {
+                // The offer that overflowed the queue: unavailable; once the id is freed: peer-not-found.
                 assertThat(reply.getString("type") + " " + reply.getString("code", "")).as("reply to the flood: %s", reply)
-                        .isEqualTo("error peer-not-found");
+                        .isIn("error unavailable", "error peer-not-found");
                 refused++;
             }
             // The bystander relays of this burst arrived, in order, and the round trip back works.

@@ -1,21 +1,46 @@
 package network.chiral.signaling.server.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What travels through a node's inbox channel: a relay for one of its peers, a relay coming
- * back because the peer had already left that node, and the probes by which a node learns
- * that another one has read its relays. A relay's message is the frame as the receiver gets
- * it ({@code from} already stamped by the sender's node).
+ * back undelivered, and the probes and receipts by which a node learns that another one has
+ * read its relays. A relay's frame is the message as the receiver gets it ({@code from}
+ * already stamped by the sender's node).
  */
 sealed interface Envelope {
 
-    /** A relay for a peer of the receiving node, sent by a peer of {@code origin}. */
-    record Forward(String origin, String frame) implements Envelope {
+    /** Ids a {@link Delivered} may carry in one message. */
+    int IDS_PER_RECEIPT = 1000;
+
+    /**
+     * A relay for a peer of the receiving node, sent by a peer of {@code origin}.
+     *
+     * @param id        the relay's number on {@code origin}, by which it is answered for
+     * @param expiresAt the wall-clock time (milliseconds since the epoch) after which the
+     *                  receiving node must not deliver it: its sender may have been told
+     *                  {@code unavailable} by then
+     */
+    record Forward(String origin, long id, long expiresAt, String frame) implements Envelope {
     }
 
-    /** A relay that found no receiver on the node it was sent to; back to the sender's node. */
-    record Bounce(String frame) implements Envelope {
+    /** Why a forwarded relay came back. */
+    enum Reason {
+        /** Nobody holds its {@code to} on that node any more. */
+        GONE,
+        /** Its receiver is being disconnected (closing, or its queue full). */
+        REFUSED,
+        /** It arrived after its {@code expiresAt}. */
+        STALE
+    }
+
+    /**
+     * Relay {@code id} of the receiving node, back undelivered. {@code frame} is the relay as
+     * sent when the reason is {@link Reason#GONE} (so it can be routed again), else empty.
+     */
+    record Returned(long id, Reason reason, String frame) implements Envelope {
     }
 
     /**
@@ -25,23 +50,42 @@ sealed interface Envelope {
     record Probe(String origin, long id) implements Envelope {
     }
 
-    /** {@code node}'s answer to probe {@code id}. */
-    record Confirm(String node, long id) implements Envelope {
+    /**
+     * {@code node}'s answer to probe {@code id}. {@code epoch} names the subscription that read
+     * the relays: it changes when the subscription was lost (and with it whatever Redis had not
+     * yet passed on), so an answer from a new one cannot vouch for relays sent to the old.
+     */
+    record Confirm(String node, long id, long epoch) implements Envelope {
+    }
+
+    /**
+     * From {@code node}, leaving the cluster or back from losing Redis: relays of the receiving
+     * node that it delivered and no probe has confirmed yet.
+     */
+    record Delivered(String node, List<Long> ids) implements Envelope {
     }
 
     /** This envelope as the channel message. */
     default String encode() {
         if (this instanceof Forward forward) {
-            return "relay " + forward.origin() + "\n" + forward.frame();
+            return "forward " + forward.origin() + " " + forward.id() + " " + forward.expiresAt() + "\n" + forward.frame();
         }
-        if (this instanceof Bounce bounce) {
-            return "bounce\n" + bounce.frame();
+        if (this instanceof Returned returned) {
+            return "returned " + returned.id() + " " + returned.reason().name().toLowerCase(java.util.Locale.ROOT)
+                    + "\n" + returned.frame();
         }
         if (this instanceof Probe probe) {
             return "probe " + probe.origin() + " " + probe.id() + "\n";
         }
+        if (this instanceof Delivered delivered) {
+            StringBuilder text = new StringBuilder("delivered ").append(delivered.node());
+            for (long id : delivered.ids()) {
+                text.append(' ').append(id);
+            }
+            return text.append('\n').toString();
+        }
         Confirm confirm = (Confirm) this;
-        return "confirm " + confirm.node() + " " + confirm.id() + "\n";
+        return "confirm " + confirm.node() + " " + confirm.id() + " " + confirm.epoch() + "\n";
     }
 
     /** Parses a channel message; empty for anything this version does not know. */
@@ -50,24 +94,49 @@ sealed interface Envelope {
         if (newline < 0) {
             return Optional.empty();
         }
-        String header = payload.substring(0, newline);
+        String[] words = payload.substring(0, newline).split(" ", -1);
         String frame = payload.substring(newline + 1);
-        if (header.startsWith("relay ") && header.length() > 6) {
-            return Optional.of(new Forward(header.substring(6), frame));
-        }
-        if (header.equals("bounce")) {
-            return Optional.of(new Bounce(frame));
-        }
-        String[] words = header.split(" ", -1);
-        if (words.length == 3 && !words[1].isEmpty() && words[2].matches("[0-9]{1,18}")) {
-            long id = Long.parseLong(words[2]);
-            if (words[0].equals("probe")) {
-                return Optional.of(new Probe(words[1], id));
+        try {
+            switch (words[0]) {
+                case "forward":
+                    return words.length == 4 && !words[1].isEmpty()
+                            ? Optional.of(new Forward(words[1], number(words[2]), Long.parseLong(words[3]), frame))
+                            : Optional.empty();
+                case "returned":
+                    return words.length == 3
+                            ? Optional.of(new Returned(number(words[1]), Reason.valueOf(words[2].toUpperCase(java.util.Locale.ROOT)), frame))
+                            : Optional.empty();
+                case "probe":
+                    return words.length == 3 && !words[1].isEmpty()
+                            ? Optional.of(new Probe(words[1], number(words[2])))
+                            : Optional.empty();
+                case "confirm":
+                    return words.length == 4 && !words[1].isEmpty()
+                            ? Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3])))
+                            : Optional.empty();
+                case "delivered":
+                    if (words.length < 2 || words[1].isEmpty() || words.length > 2 + IDS_PER_RECEIPT) {
+                        return Optional.empty();
+                    }
+                    List<Long> ids = new ArrayList<>(words.length - 2);
+                    for (int i = 2; i < words.length; i++) {
+                        ids.add(number(words[i]));
+                    }
+                    return Optional.of(new Delivered(words[1], ids));
+                default:
+                    return Optional.empty();
             }
-            if (words[0].equals("confirm")) {
-                return Optional.of(new Confirm(words[1], id));
-            }
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException included: a message this version cannot read is ignored.
+            return Optional.empty();
         }
-        return Optional.empty();
+    }
+
+    /** A relay or probe number: positive, at most 18 digits. */
+    private static long number(String word) {
+        if (!word.matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException("not a number: " + word);
+        }
+        return Long.parseLong(word);
     }
 }

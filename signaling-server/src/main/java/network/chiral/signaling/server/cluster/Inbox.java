@@ -1,6 +1,12 @@
 package network.chiral.signaling.server.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,12 +19,20 @@ import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.peer.Peer;
 
 /**
- * What arrives on a node's two channels: relays for its peers, relays coming back because
- * their receiver had left, probes and their answers, and route notices. Runs on a Redis I/O
+ * What arrives on a node's two channels: relays for its peers, relays coming back
+ * undelivered, probes, their answers and receipts, and route notices. Runs on a Redis I/O
  * thread, so nothing here waits for anything.
+ *
+ * <p>A relay is delivered only before its {@link Envelope.Forward#expiresAt}: one read later
+ * (this node was frozen, or its subscription ran behind) goes back {@link Envelope.Reason#STALE},
+ * because its sender may already have been told {@code unavailable}.
  */
 final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
+    /** How often at most one sender's stale relays are logged. */
+    private static final long STALE_LOG_MILLIS = 60_000;
+    /** Relays remembered per sender between two of its probes; beyond that the oldest go unreported. */
+    private static final int MAX_RECEIPTS = 100_000;
 
     /** What the inbox needs from its node. */
     interface Node {
@@ -31,11 +45,14 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         /** Sends {@code envelope} to {@code origin}'s inbox without waiting. */
         void sendBack(String origin, Envelope envelope);
 
-        /** {@code relay}, sent by local {@code sender}, found nobody on the node it went to. */
-        void notFound(Peer sender, Relay relay);
+        /** One of this node's relays came back undelivered. */
+        void returned(Envelope.Returned returned);
 
-        /** {@code node} answered probe {@code id}. */
-        void confirmed(String node, long id);
+        /** {@code node} answered probe {@code id} from its subscription {@code epoch}. */
+        void confirmed(String node, long id, long epoch);
+
+        /** Another node delivered these relays of this node. */
+        void delivered(List<Long> ids);
 
         /** {@code node} has died or left the cluster. */
         void gone(String node);
@@ -44,14 +61,40 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         void membershipChanged(RouteNotice notice);
     }
 
+    /** Relays of one sender delivered since this node last answered its probe. */
+    private static final class Receipts {
+        final List<Long> ids = new ArrayList<>();
+        /** The subscription epoch the first of them was read under. */
+        long epoch;
+        long lastStaleLog = Long.MIN_VALUE;
+    }
+
     private final SignalCodec codec;
     private final RouteCache routes;
     private final Node node;
+    private final LongSupplier wallClock;
+    private final Map<String, Receipts> receipts = new ConcurrentHashMap<>();
+    /** Names this node's current inbox subscription; a new one after each resubscribe. */
+    private volatile long epoch = newEpoch();
 
-    Inbox(SignalCodec codec, RouteCache routes, Node node) {
+    /** @param wallClock epoch milliseconds, as {@link System#currentTimeMillis()} */
+    Inbox(SignalCodec codec, RouteCache routes, Node node, LongSupplier wallClock) {
         this.codec = codec;
         this.routes = routes;
         this.node = node;
+        this.wallClock = wallClock;
+    }
+
+    private static long newEpoch() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    @Override
+    public void subscribed(String channel, long count) {
+        if (channel.equals(ClusterScripts.inbox(node.id()))) {
+            // Whatever Redis held for the previous subscription is gone with it.
+            epoch = newEpoch();
+        }
     }
 
     @Override
@@ -67,27 +110,117 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         }
     }
 
+    /**
+     * Tells every sender which of its relays this node delivered since it last answered its
+     * probe: the node is leaving, and no probe will confirm them any more.
+     */
+    void sendReceipts() {
+        receipts.forEach((origin, pending) -> {
+            List<Long> ids;
+            synchronized (pending) {
+                ids = new ArrayList<>(pending.ids);
+                pending.ids.clear();
+            }
+            sendReceipts(origin, ids);
+        });
+    }
+
+    private void sendReceipts(String origin, List<Long> ids) {
+        for (int i = 0; i < ids.size(); i += Envelope.IDS_PER_RECEIPT) {
+            node.sendBack(origin, new Envelope.Delivered(node.id(),
+                    List.copyOf(ids.subList(i, Math.min(ids.size(), i + Envelope.IDS_PER_RECEIPT)))));
+        }
+    }
+
     private void noticed(RouteNotice notice) {
         node.membershipChanged(notice);
         if (notice instanceof RouteNotice.Released released) {
             routes.forget(released.id(), released.node());
         } else if (notice instanceof RouteNotice.Gone gone) {
             routes.forgetNode(gone.node());
+            receipts.remove(gone.node());
             node.gone(gone.node());
         }
     }
 
     private void received(Envelope envelope) {
         if (envelope instanceof Envelope.Probe probe) {
-            // Everything the prober published before this probe has been handled above it.
-            node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id()));
+            answer(probe);
         } else if (envelope instanceof Envelope.Confirm confirm) {
-            node.confirmed(confirm.node(), confirm.id());
+            node.confirmed(confirm.node(), confirm.id(), confirm.epoch());
         } else if (envelope instanceof Envelope.Forward forward) {
-            relayed(forward.frame()).ifPresent(relay -> forwarded(forward, relay));
-        } else if (envelope instanceof Envelope.Bounce bounce) {
-            relayed(bounce.frame()).ifPresent(this::bounced);
+            forwarded(forward);
+        } else if (envelope instanceof Envelope.Returned returned) {
+            node.returned(returned);
+        } else if (envelope instanceof Envelope.Delivered delivered) {
+            node.delivered(delivered.ids());
         }
+    }
+
+    /**
+     * Everything the prober published before this probe has been handled above it, so the
+     * answer confirms it. If some of it was read by an earlier subscription, the answer alone
+     * cannot say which: a receipt naming what was delivered goes first.
+     */
+    private void answer(Envelope.Probe probe) {
+        long current = epoch;
+        Receipts pending = receipts.get(probe.origin());
+        if (pending != null) {
+            List<Long> owed = List.of();
+            synchronized (pending) {
+                if (!pending.ids.isEmpty() && pending.epoch != current) {
+                    owed = new ArrayList<>(pending.ids);
+                }
+                pending.ids.clear();
+            }
+            sendReceipts(probe.origin(), owed);
+        }
+        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), current));
+    }
+
+    private void forwarded(Envelope.Forward forward) {
+        Optional<Relay> decoded = relayed(forward.frame());
+        if (decoded.isEmpty()) {
+            return;
+        }
+        Relay relay = decoded.get();
+        long late = wallClock.getAsLong() - forward.expiresAt();
+        if (late > 0) {
+            stale(forward.origin(), late);
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.STALE, ""));
+            return;
+        }
+        Peer receiver = node.local(relay.to());
+        if (receiver == null) {
+            // It left this node after the sender looked it up: the sender may find it elsewhere.
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.GONE, forward.frame()));
+        } else if (!receiver.relay(relay.message())) {
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
+        } else {
+            Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
+            synchronized (pending) {
+                if (pending.ids.isEmpty()) {
+                    pending.epoch = epoch;
+                } else if (pending.ids.size() >= MAX_RECEIPTS) {
+                    pending.ids.remove(0);
+                }
+                pending.ids.add(forward.id());
+            }
+        }
+    }
+
+    private void stale(String origin, long lateMillis) {
+        Receipts pending = receipts.computeIfAbsent(origin, o -> new Receipts());
+        long now = wallClock.getAsLong();
+        synchronized (pending) {
+            if (now - pending.lastStaleLog < STALE_LOG_MILLIS) {
+                return;
+            }
+            pending.lastStaleLog = now;
+        }
+        LOG.atWarn().addKeyValue("nodeId", origin).addKeyValue("lateMs", lateMillis)
+                .log("relays from a cluster node arrive after their deadline and are returned: this node was paused "
+                        + "or is behind, or the nodes' clocks differ");
     }
 
     private Optional<Relay> relayed(String frame) {
@@ -99,24 +232,6 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         } catch (MalformedMessageException e) {
             LOG.warn("dropped a malformed relay from another node: {}", e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    private void forwarded(Envelope.Forward forward, Relay relay) {
-        Peer receiver = node.local(relay.to());
-        if (receiver != null) {
-            receiver.relay(relay.message());
-        } else {
-            // It left this node after the sender looked it up: tell the sender's node.
-            node.sendBack(forward.origin(), new Envelope.Bounce(forward.frame()));
-        }
-    }
-
-    private void bounced(Relay relay) {
-        routes.forget(relay.to());
-        Peer sender = node.local(relay.from());
-        if (sender != null) {
-            node.notFound(sender, relay);
         }
     }
 }

@@ -57,6 +57,13 @@ public final class RedisPeerDirectory implements PeerDirectory {
     private final Membership membership;
     private final LateOutcomes late;
     private final PeerChanges changes;
+    private final Inbox inbox;
+    private final SignalCodec codec;
+    /**
+     * How long after it was sent a relay may still be delivered on another node: half the time
+     * its sender waits for a confirmation, so one answered {@code unavailable} never arrives.
+     */
+    private final long deliverWithinMillis;
 
     /**
      * Builds the node's directory; nothing connects until {@link #join}.
@@ -69,12 +76,14 @@ public final class RedisPeerDirectory implements PeerDirectory {
         this.nodeId = settings.nodeId();
         this.late = late;
         this.changes = changes;
+        this.codec = codec;
+        this.deliverWithinMillis = settings.commandTimeout().toMillis() / 2;
         this.confirmer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-cluster-confirm");
             thread.setDaemon(true);
             return thread;
         });
-        Inbox inbox = new Inbox(codec, routes, new Inbox.Node() {
+        this.inbox = new Inbox(codec, routes, new Inbox.Node() {
             @Override
             public String id() {
                 return nodeId;
@@ -91,13 +100,18 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void notFound(Peer sender, Relay relay) {
-                late.undelivered(sender, relay, Delivery.NOT_FOUND);
+            public void returned(Envelope.Returned returned) {
+                RedisPeerDirectory.this.returned(returned);
             }
 
             @Override
-            public void confirmed(String node, long id) {
-                forwarding.confirmed(node, id);
+            public void confirmed(String node, long id, long epoch) {
+                unreachable(forwarding.confirmed(node, id, epoch));
+            }
+
+            @Override
+            public void delivered(List<Long> ids) {
+                forwarding.delivered(ids);
             }
 
             @Override
@@ -116,7 +130,7 @@ public final class RedisPeerDirectory implements PeerDirectory {
                     changes.unknown();
                 }
             }
-        });
+        }, System::currentTimeMillis);
         this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
         this.forwarding = new Forwarding(nodeId, codec, link, routes,
                 new Confirmations(settings.commandTimeout(), UNCONFIRMED_CAPACITY, System::nanoTime));
@@ -234,7 +248,59 @@ public final class RedisPeerDirectory implements PeerDirectory {
         if (!available()) {
             return Delivery.UNAVAILABLE;
         }
-        return forwarding.forward(relay);
+        return forwarding.forward(relay, System.currentTimeMillis() + deliverWithinMillis);
+    }
+
+    /**
+     * One of this node's relays came back undelivered. Redis I/O thread. Its sender hears of
+     * it unless something else settled it already (it was answered {@code unavailable} when
+     * its deadline passed): one relay, one answer.
+     */
+    private void returned(Envelope.Returned returned) {
+        Confirmations.Pending pending = forwarding.settle(returned.id());
+        if (pending == null) {
+            return;
+        }
+        Relay relay = pending.relay();
+        routes.forget(relay.to());
+        if (returned.reason() == Envelope.Reason.GONE && System.currentTimeMillis() < pending.expiresAt()) {
+            // The receiver left that node; it may have registered again here or elsewhere.
+            try {
+                confirmer.execute(() -> rerouted(returned.frame(), pending.expiresAt()));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                unreachable(List.of(relay));
+            }
+            return;
+        }
+        unreachable(List.of(relay));
+    }
+
+    /** Routes a relay that came back from a node its receiver had left, once more. Cluster thread. */
+    private void rerouted(String frame, long expiresAt) {
+        Relay relay;
+        try {
+            if (!(codec.decode(frame) instanceof Relay decoded)) {
+                return;
+            }
+            relay = decoded;
+        } catch (network.chiral.signaling.api.MalformedMessageException e) {
+            return;
+        }
+        Peer local = locals.get(relay.to());
+        Delivery outcome;
+        if (local != null) {
+            outcome = local.relay(relay.message()) ? Delivery.DELIVERED : Delivery.DROPPED;
+        } else if (!available()) {
+            outcome = Delivery.UNAVAILABLE;
+        } else {
+            outcome = forwarding.forward(relay, expiresAt);
+        }
+        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
+            Peer sender = locals.get(relay.from());
+            if (sender != null) {
+                late.undelivered(sender, relay, outcome);
+            }
+        }
     }
 
     @Override
@@ -315,6 +381,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
         confirmer.shutdownNow();
         membership.stop();
         if (available()) {
+            // Before the notice that this node is gone: its senders count these as delivered.
+            inbox.sendReceipts();
             membership.leave();
         }
         link.close();

@@ -63,7 +63,9 @@ public final class Outbox {
 
     /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
     public boolean sendText(String frame) {
-        return enqueue(new Item(frame, frame.length(), UNTIMED, null));
+        boolean queued = offerText(frame);
+        flush();
+        return queued;
     }
 
     /**
@@ -71,12 +73,16 @@ public final class Outbox {
      * clock this outbox was given).
      */
     public boolean sendRelay(String frame, long receivedNanos) {
-        return enqueue(new Item(frame, frame.length(), receivedNanos, null));
+        boolean queued = offerRelay(frame, receivedNanos);
+        flush();
+        return queued;
     }
 
     /** Queues a ping frame behind whatever is already queued. */
     public boolean sendPing() {
-        return enqueue(new Item(null, PING_COST, UNTIMED, null));
+        boolean queued = offer(new Item(null, PING_COST, UNTIMED, null));
+        flush();
+        return queued;
     }
 
     /**
@@ -84,11 +90,37 @@ public final class Outbox {
      * an error reply reaches the client before its socket is closed.
      */
     public void thenRun(Runnable action) {
+        if (offerAction(action)) {
+            flush();
+        }
+    }
+
+    /*
+     * The offer methods queue without writing, so that a caller can decide under its own lock
+     * what goes in and in which order (a register's reply before the relays it held, nothing
+     * after a close), and write with flush() once it has let go of that lock.
+     */
+
+    boolean offerText(String frame) {
+        return offer(new Item(frame, frame.length(), UNTIMED, null));
+    }
+
+    boolean offerRelay(String frame, long receivedNanos) {
+        return offer(new Item(frame, frame.length(), receivedNanos, null));
+    }
+
+    /** Queues {@code action}; runs it at once, returning {@code false}, if the socket is failing. */
+    boolean offerAction(Runnable action) {
         if (overflowed.get()) {
             action.run();
-            return;
+            return false;
         }
         queue.add(new Item(null, 0, UNTIMED, action));
+        return true;
+    }
+
+    /** Writes what is queued, unless a write is in flight (its completion goes on). */
+    void flush() {
         pump();
     }
 
@@ -97,7 +129,7 @@ public final class Outbox {
         return queuedBytes.get();
     }
 
-    private boolean enqueue(Item item) {
+    private boolean offer(Item item) {
         if (overflowed.get()) {
             return false;
         }
@@ -110,7 +142,6 @@ public final class Outbox {
             return false;
         }
         queue.add(item);
-        pump();
         return true;
     }
 

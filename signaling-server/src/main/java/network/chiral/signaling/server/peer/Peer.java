@@ -1,5 +1,7 @@
 package network.chiral.signaling.server.peer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -22,7 +24,18 @@ public final class Peer {
     private volatile long lastHeardNanos;
     private volatile boolean closed;
     private volatile Identity identity;
-    private volatile boolean closing;
+    private volatile boolean refused;
+    /**
+     * Orders what enters the outbox where order matters: relays held during a register go in
+     * after its reply, and nothing goes in once the server has decided to close the socket.
+     */
+    private final Object gate = new Object();
+    /** Relays held until the reply to a register is queued; {@code null} when not holding. */
+    private List<HeldRelay> held;
+    private long heldBytes;
+    /** The server is closing the socket: relays to it are refused, so their senders are told. */
+    private boolean leaving;
+    private final long holdLimitBytes;
     private volatile Consumer<SignalMessage> watcher;
     private volatile boolean deltas;
 
@@ -52,6 +65,7 @@ public final class Peer {
         this.allowance = allowance;
         this.openedNanos = shared.clock().getAsLong();
         this.lastHeardNanos = openedNanos;
+        this.holdLimitBytes = shared.sendQueueBytes();
         this.outbox = new Outbox(transport, shared.sendQueueBytes(), () -> shared.onOverflow().accept(this),
                 shared.events(), shared.clock());
     }
@@ -79,14 +93,74 @@ public final class Peer {
     /**
      * Queues a relayed message whose sender's frame arrived at {@code receivedNanos} (on the
      * server's nanosecond clock), so that its relay latency is measured when it is written.
-     * Returns {@code false} if the queue is full.
+     * Returns {@code false} if it was not accepted: the queue is full or the server is closing
+     * the socket. A relay that arrives while the socket's register is being answered is held
+     * and queued right after the reply (see {@link #holdRelays}).
      */
     public boolean relay(SignalMessage message, long receivedNanos) {
-        Consumer<SignalMessage> copies = watcher;
-        if (copies != null) {
-            copies.accept(message);
+        String frame = codec.encode(message);
+        boolean accepted;
+        synchronized (gate) {
+            if (leaving) {
+                return false;
+            }
+            if (held != null) {
+                accepted = heldBytes + frame.length() <= holdLimitBytes;
+                if (accepted) {
+                    held.add(new HeldRelay(frame, receivedNanos));
+                    heldBytes += frame.length();
+                }
+            } else {
+                accepted = outbox.offerRelay(frame, receivedNanos);
+            }
+            Consumer<SignalMessage> copies = watcher;
+            if (accepted && copies != null) {
+                copies.accept(message);
+            }
         }
-        return outbox.sendRelay(codec.encode(message), receivedNanos);
+        outbox.flush();
+        return accepted;
+    }
+
+    /**
+     * From now until {@link #releaseRelays}, relays to this socket wait: a register's reply
+     * must be the first thing its socket receives once the id is routed to it.
+     */
+    public void holdRelays() {
+        synchronized (gate) {
+            if (held == null && !leaving) {
+                held = new ArrayList<>();
+                heldBytes = 0;
+            }
+        }
+    }
+
+    /**
+     * Queues {@code first} (relays owed from before, in order), then the relays held since
+     * {@link #holdRelays}, and stops holding. Call it once the register's reply is queued.
+     */
+    public void releaseRelays(List<SignalMessage> first) {
+        synchronized (gate) {
+            for (SignalMessage message : first) {
+                if (!leaving) {
+                    outbox.offerRelay(codec.encode(message), Outbox.UNTIMED);
+                }
+            }
+            queueHeld();
+        }
+        outbox.flush();
+    }
+
+    private void queueHeld() {
+        if (held != null) {
+            for (HeldRelay relay : held) {
+                outbox.offerRelay(relay.frame(), relay.receivedNanos());
+            }
+            held = null;
+        }
+    }
+
+    private record HeldRelay(String frame, long receivedNanos) {
     }
 
     /** Queues a relay that arrived from another node, whose arrival time there is not known. */
@@ -117,20 +191,49 @@ public final class Peer {
         return outbox.sendPing();
     }
 
-    /** Starts closing the socket with this close code (see {@link CloseCodes}) and reason. */
+    /**
+     * Starts closing the socket now with this close code (see {@link CloseCodes}) and reason;
+     * what is still queued may not be written. From now on relays to it are refused.
+     */
     public void close(int code, String reason) {
+        synchronized (gate) {
+            leaving = true;
+            held = null;
+        }
         transport.close(code, reason);
     }
 
-    /** Closes the socket once the frames already queued (such as an error reply) are written. */
+    /**
+     * Closes the socket once what is already queued (relays, an error reply) is written. From
+     * now on relays to it are refused, so their senders are told rather than left guessing.
+     */
     public void closeAfterQueued(int code, String reason) {
-        closing = true;
-        outbox.thenRun(() -> transport.close(code, reason));
+        boolean queued;
+        synchronized (gate) {
+            if (leaving) {
+                return;
+            }
+            leaving = true;
+            queueHeld();
+            queued = outbox.offerAction(() -> transport.close(code, reason));
+        }
+        if (queued) {
+            outbox.flush();
+        }
     }
 
-    /** Whether the server has decided to close this socket; what it sends meanwhile is ignored. */
-    public boolean isClosing() {
-        return closing;
+    /**
+     * Closes the socket once its queued frames are written, for a refusal: what it sends
+     * meanwhile is ignored ({@link #isRefused}).
+     */
+    public void closeRefused(int code, String reason) {
+        refused = true;
+        closeAfterQueued(code, reason);
+    }
+
+    /** Whether the server refused this socket for good; what it sends until the close is ignored. */
+    public boolean isRefused() {
+        return refused;
     }
 
     /** Who the socket authenticated as, or {@code null} before it has. */

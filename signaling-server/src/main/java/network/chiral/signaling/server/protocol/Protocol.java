@@ -140,7 +140,7 @@ public final class Protocol implements Registrations.Sockets {
     }
 
     private void handle(Peer peer, Inbound inbound, long now) {
-        if (peer.isClosing()) {
+        if (peer.isRefused()) {
             // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
             return;
         }
@@ -156,7 +156,7 @@ public final class Protocol implements Registrations.Sockets {
         } catch (Refusal refusal) {
             answers.refuse(peer, refusal);
             if (refusal.closes()) {
-                peer.closeAfterQueued(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
+                peer.closeRefused(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
             }
         } catch (RuntimeException e) {
             LOG.error("failed to handle a message from {}", peer, e);

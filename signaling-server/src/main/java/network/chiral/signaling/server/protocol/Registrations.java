@@ -76,21 +76,27 @@ final class Registrations implements Takeovers.Outcome {
         if (renaming && !peer.allowance().registration()) {
             throw new Refusal(ErrorCode.RATE_LIMITED, "too many registrations of new ids; retry later");
         }
-        Registration registration = claim(peer, id);
-        Peer holder = registration.holder();
-        if (!registration.granted() && holder != null) {
-            if (peer.identity().subject().isPresent()) {
-                // The credential names this id: whoever holds it now is this client's old socket.
-                replace(holder, id, "its token names the id");
-                registration = claim(peer, id);
-            } else if (takeovers.enabled() && takeovers.start(id, holder, peer)) {
-                return;
+        // From the moment the directory routes the id here, relays wait for the reply.
+        peer.holdRelays();
+        try {
+            Registration registration = claim(peer, id);
+            Peer holder = registration.holder();
+            if (!registration.granted() && holder != null) {
+                if (peer.identity().subject().isPresent()) {
+                    // The credential names this id: whoever holds it now is this client's old socket.
+                    replace(holder, id, "its token names the id");
+                    registration = claim(peer, id);
+                } else if (takeovers.enabled() && takeovers.start(id, holder, peer)) {
+                    return;
+                }
             }
+            if (!registration.granted()) {
+                throw taken(id);
+            }
+            answer(peer, id, previous, registration);
+        } finally {
+            peer.releaseRelays(List.of());
         }
-        if (!registration.granted()) {
-            throw taken(id);
-        }
-        answer(peer, id, previous, registration);
     }
 
     @Override
@@ -108,16 +114,16 @@ final class Registrations implements Takeovers.Outcome {
             return;
         }
         String previous = newcomer.id();
+        newcomer.holdRelays();
         Registration registration = claim(newcomer, probe.id);
         if (!registration.granted()) {
+            newcomer.releaseRelays(List.of());
             answers.refuse(newcomer, taken(probe.id));
             return;
         }
         answer(newcomer, probe.id, previous, registration);
-        // What the gone holder was sent while it was probed goes to its successor, in order.
-        for (SignalMessage relay : probe.copies()) {
-            newcomer.relay(relay);
-        }
+        // What the gone holder was sent while it was probed goes to its successor first, in order.
+        newcomer.releaseRelays(probe.copies());
         if (probe.overflowed() > 0) {
             LOG.atWarn().addKeyValue("clientId", probe.id).addKeyValue("lost", probe.overflowed())
                     .log("more relays than can be kept arrived while the old socket was probed");

@@ -93,7 +93,8 @@ public interface PeerDirectory {
         /**
          * @param sender  the socket that sent the relay (still connected, still holding its id)
          * @param relay   the relay as it was stamped and forwarded
-         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND} or {@link Delivery#UNAVAILABLE}
+         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND}, {@link Delivery#UNAVAILABLE}
+         *                or {@link Delivery#DROPPED}
          */
         void undelivered(Peer sender, Relay relay, Delivery outcome);
     }
@@ -104,7 +105,10 @@ public interface PeerDirectory {
         DELIVERED,
         /** No socket holds that id. */
         NOT_FOUND,
-        /** The receiver exists but its queue is full; it is being disconnected. */
+        /**
+         * The receiver exists but is being disconnected (its queue is full, or the server is
+         * closing it): the relay was not queued, and its sender hears so.
+         */
         DROPPED,
         /** The receiver cannot be reached right now (a backend is down). */
         UNAVAILABLE,
