@@ -65,6 +65,18 @@ sealed interface Envelope {
     record Delivered(String node, List<Long> ids) implements Envelope {
     }
 
+    /**
+     * From {@code origin}, where a socket registers {@code id} which the receiving node holds:
+     * give it up if its socket is gone (probe it), or at once if {@code proven}, and answer
+     * {@link Reclaimed} with {@code request}.
+     */
+    record Reclaim(String origin, long request, boolean proven, String id) implements Envelope {
+    }
+
+    /** The answer to {@link Reclaim} {@code request}: whether the id is free now. */
+    record Reclaimed(long request, boolean freed) implements Envelope {
+    }
+
     /** This envelope as the channel message. */
     default String encode() {
         if (this instanceof Forward forward) {
@@ -76,6 +88,12 @@ sealed interface Envelope {
         }
         if (this instanceof Probe probe) {
             return "probe " + probe.origin() + " " + probe.id() + "\n";
+        }
+        if (this instanceof Reclaim reclaim) {
+            return "reclaim " + reclaim.origin() + " " + reclaim.request() + " " + (reclaim.proven() ? 1 : 0) + "\n" + reclaim.id();
+        }
+        if (this instanceof Reclaimed reclaimed) {
+            return "reclaimed " + reclaimed.request() + " " + (reclaimed.freed() ? 1 : 0) + "\n";
         }
         if (this instanceof Delivered delivered) {
             StringBuilder text = new StringBuilder("delivered ").append(delivered.node());
@@ -114,6 +132,14 @@ sealed interface Envelope {
                     return words.length == 4 && !words[1].isEmpty()
                             ? Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3])))
                             : Optional.empty();
+                case "reclaim":
+                    return words.length == 4 && !words[1].isEmpty() && !frame.isEmpty()
+                            ? Optional.of(new Reclaim(words[1], number(words[2]), flag(words[3]), frame))
+                            : Optional.empty();
+                case "reclaimed":
+                    return words.length == 3
+                            ? Optional.of(new Reclaimed(number(words[1]), flag(words[2])))
+                            : Optional.empty();
                 case "delivered":
                     if (words.length < 2 || words[1].isEmpty() || words.length > 2 + IDS_PER_RECEIPT) {
                         return Optional.empty();
@@ -130,6 +156,14 @@ sealed interface Envelope {
             // NumberFormatException included: a message this version cannot read is ignored.
             return Optional.empty();
         }
+    }
+
+    private static boolean flag(String word) {
+        return switch (word) {
+            case "1" -> true;
+            case "0" -> false;
+            default -> throw new IllegalArgumentException("not a flag: " + word);
+        };
     }
 
     /** A relay or probe number: positive, at most 18 digits. */

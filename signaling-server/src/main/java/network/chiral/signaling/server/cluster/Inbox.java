@@ -54,6 +54,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         /** Another node delivered these relays of this node. */
         void delivered(List<Long> ids);
 
+        /** {@code origin} claims {@code id}, which this node holds; answer request {@code request}. */
+        void reclaimRequested(String origin, long request, boolean proven, String id);
+
+        /** Another node's answer to this node's claim {@code request}. */
+        void reclaimed(long request, boolean freed);
+
         /** {@code node} has died or left the cluster. */
         void gone(String node);
 
@@ -154,6 +160,10 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
             node.returned(returned);
         } else if (envelope instanceof Envelope.Delivered delivered) {
             node.delivered(delivered.ids());
+        } else if (envelope instanceof Envelope.Reclaim reclaim) {
+            node.reclaimRequested(reclaim.origin(), reclaim.request(), reclaim.proven(), reclaim.id());
+        } else if (envelope instanceof Envelope.Reclaimed reclaimed) {
+            node.reclaimed(reclaimed.request(), reclaimed.freed());
         }
     }
 

@@ -29,6 +29,7 @@ import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.TrafficEvents;
 import network.chiral.signaling.server.peer.Transport;
 import network.chiral.signaling.server.routing.PeerChanges;
+import network.chiral.signaling.server.routing.Reclaims;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.turn.IceServers;
 
@@ -74,6 +75,7 @@ public final class Protocol implements Registrations.Sockets {
         this.registrations = new Registrations(directory, answers, parts.iceServers(), settings.peersListLimit(),
                 settings.protocol().takeoverProbe(), parts.scheduler(), clock, parts.changes(), this);
         this.takeovers = registrations.takeovers();
+        parts.reclaims().handleWith(registrations::reclaimedByOtherNode);
         this.changes = parts.changes();
         this.presence = new Presence(settings.protocol().peersPush(), settings.protocol().peersPushLimit(), directory,
                 connections, changes, parts.scheduler(), clock);
@@ -85,10 +87,11 @@ public final class Protocol implements Registrations.Sockets {
      * @param clock     nanoseconds, as {@link System#nanoTime()}
      * @param scheduler runs the takeover probes' deadlines and the peer-list pushes
      * @param changes   marked when an id is registered or freed; read by the pushes
+     * @param reclaims  where the directory hands other nodes' claims on this node's ids
      */
     public record Parts(SignalCodec codec, PeerDirectory directory, Connections connections, Answers answers,
                         TrafficEvents events, LongSupplier clock, Authenticator authenticator, Admission admission,
-                        IceServers iceServers, Scheduler scheduler, PeerChanges changes) {
+                        IceServers iceServers, Scheduler scheduler, PeerChanges changes, Reclaims reclaims) {
     }
 
     /** Starts the peer-list pushes (the node starts the protocol once it is in the cluster). */

@@ -16,6 +16,7 @@ import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory.Registration;
+import network.chiral.signaling.server.routing.Reclaims;
 import network.chiral.signaling.server.turn.IceServers;
 
 /**
@@ -43,6 +44,8 @@ final class Registrations implements Takeovers.Outcome {
     private final Takeovers takeovers;
     private final Sockets sockets;
     private final PeerChanges changes;
+    /** How long a register waits for the node that holds its id elsewhere to answer. */
+    private final Duration otherNodeWait;
 
     /**
      * @param probeTime how long a holder has to show it is alive (zero: never taken over)
@@ -57,6 +60,8 @@ final class Registrations implements Takeovers.Outcome {
         this.takeovers = new Takeovers(probeTime, scheduler, clock, this);
         this.sockets = sockets;
         this.changes = changes;
+        // The holder's node probes for the probe time; its answer needs a round trip or two more.
+        this.otherNodeWait = probeTime.plusSeconds(3);
     }
 
     /** The probes under way, which the protocol tells of what its sockets do. */
@@ -81,14 +86,19 @@ final class Registrations implements Takeovers.Outcome {
         try {
             Registration registration = claim(peer, id);
             Peer holder = registration.holder();
+            boolean proven = peer.identity().subject().isPresent();
             if (!registration.granted() && holder != null) {
-                if (peer.identity().subject().isPresent()) {
+                if (proven) {
                     // The credential names this id: whoever holds it now is this client's old socket.
                     replace(holder, id, "its token names the id");
                     registration = claim(peer, id);
                 } else if (takeovers.enabled() && takeovers.start(id, holder, peer)) {
                     return;
                 }
+            } else if (!registration.granted() && (proven || takeovers.enabled())
+                    && takeovers.startOnOtherNode(id, peer, () -> directory.reclaim(id, proven, otherNodeWait))) {
+                // Held on another node: that node decides the same way, and answers.
+                return;
             }
             if (!registration.granted()) {
                 throw taken(id);
@@ -99,8 +109,25 @@ final class Registrations implements Takeovers.Outcome {
         }
     }
 
+    /**
+     * Another node's socket registers {@code id}, which {@code holder} of this node holds: the
+     * same rules as on one node, with the answer going back to that node.
+     */
+    void reclaimedByOtherNode(Peer holder, String id, boolean proven, Reclaims.Verdict verdict) {
+        if (proven) {
+            replace(holder, id, "its token names the id (registered through another node)");
+            verdict.freed(List.of());
+        } else if (!takeovers.enabled() || !takeovers.startForOtherNode(id, holder, verdict)) {
+            verdict.kept();
+        }
+    }
+
     @Override
     public void holderAlive(Takeovers.Probe probe) {
+        if (probe.verdict != null) {
+            probe.verdict.kept();
+            return;
+        }
         answers.refuse(probe.newcomer, taken(probe.id));
     }
 
@@ -108,6 +135,11 @@ final class Registrations implements Takeovers.Outcome {
     public void holderGone(Takeovers.Probe probe, boolean holderClosed) {
         if (!holderClosed) {
             replace(probe.holder, probe.id, "it did not answer a ping");
+        }
+        if (probe.verdict != null) {
+            // Owed to the socket that registers the id on the other node.
+            probe.verdict.freed(probe.copies());
+            return;
         }
         Peer newcomer = probe.newcomer;
         if (newcomer.isClosed()) {
