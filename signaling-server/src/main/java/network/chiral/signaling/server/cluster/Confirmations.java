@@ -91,6 +91,8 @@ final class Confirmations {
     private long lastTick;
     /** When this node last came out of a pause of its own. */
     private long resumed;
+    /** Since when this node's own connection to Redis has been down; 0 while it is up. */
+    private long linkDownSince;
 
     /**
      * @param deadline how long a relay may stay unconfirmed
@@ -202,12 +204,28 @@ final class Confirmations {
         }
     }
 
-    /** Expires what waited too long and names the probes to send. Cluster thread only. */
-    Tick tick() {
+    /**
+     * Expires what waited too long and names the probes to send. Cluster thread only.
+     *
+     * @param linkOpen whether this node's own connection to Redis is up: while it is down (for
+     *                 up to twice the deadline), answers and receipts cannot reach this node, so
+     *                 nothing is expired, and after it every relay gets a full deadline again
+     */
+    Tick tick(boolean linkOpen) {
         long now = clock.getAsLong();
         if (now - lastTick > deadlineNanos / 2) {
             // This node was paused (or starved of CPU): answers may be waiting unread.
             resumed = now;
+        }
+        if (linkOpen) {
+            linkDownSince = 0;
+        } else {
+            if (linkDownSince == 0) {
+                linkDownSince = now;
+            }
+            if (now - linkDownSince <= 2 * deadlineNanos) {
+                resumed = now;
+            }
         }
         lastTick = now;
         List<Probe> probes = new ArrayList<>();
@@ -243,7 +261,12 @@ final class Confirmations {
                 }
             }
         });
-        return new Tick(probes, expired, suspected);
+        return new Tick(linkOpen ? probes : List.of(), expired, suspected);
+    }
+
+    /** {@link #tick(boolean)} with the link up. */
+    Tick tick() {
+        return tick(true);
     }
 
     /**

@@ -117,7 +117,7 @@ final class Forwarding {
      * @return relays that waited too long: their senders must hear they may not have arrived
      */
     List<Relay> tick() {
-        Confirmations.Tick tick = confirmations.tick();
+        Confirmations.Tick tick = confirmations.tick(link.open());
         for (String node : tick.suspected()) {
             routes.forgetNode(node);
             LOG.atWarn().addKeyValue("nodeId", node).addKeyValue("unconfirmed", tick.expired().size())

@@ -26,6 +26,11 @@ import network.chiral.signaling.server.peer.Peer;
  * <p>A relay is delivered only before its {@link Envelope.Forward#expiresAt}: one read later
  * (this node was frozen, or its subscription ran behind) goes back {@link Envelope.Reason#STALE},
  * because its sender may already have been told {@code unavailable}.
+ *
+ * <p>A relay handed to its receiver's socket is named in a receipt ({@link Envelope.Delivered})
+ * to its sender's node at once: the sooner the sender knows, the smaller the moment in which this node can stop (a freeze, a crash)
+ * between writing a relay and telling anyone, which would leave the relay both delivered and
+ * answered {@code unavailable}. Probes still confirm what receipts have not.
  */
 final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
@@ -42,8 +47,11 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         /** The local socket holding {@code id}, or {@code null}. */
         Peer local(String id);
 
-        /** Sends {@code envelope} to {@code origin}'s inbox without waiting. */
-        void sendBack(String origin, Envelope envelope);
+        /** Sends {@code envelope} to {@code origin}'s inbox without waiting; completes once Redis took it. */
+        java.util.concurrent.CompletionStage<?> sendBack(String origin, Envelope envelope);
+
+        /** Runs {@code task} soon, off the Redis I/O thread. */
+        void soon(Runnable task);
 
         /** One of this node's relays came back undelivered. */
         void returned(Envelope.Returned returned);
@@ -67,11 +75,9 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         void membershipChanged(RouteNotice notice);
     }
 
-    /** Relays of one sender delivered since this node last answered its probe. */
+    /** Relays of one sender delivered and not yet named in a receipt that reached Redis. Guarded by itself. */
     private static final class Receipts {
         final List<Long> ids = new ArrayList<>();
-        /** The subscription epoch the first of them was read under. */
-        long epoch;
         long lastStaleLog = Long.MIN_VALUE;
     }
 
@@ -98,9 +104,16 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     @Override
     public void subscribed(String channel, long count) {
         if (channel.equals(ClusterScripts.inbox(node.id()))) {
-            // Whatever Redis held for the previous subscription is gone with it.
-            epoch = newEpoch();
+            subscriptionLost();
         }
+    }
+
+    /**
+     * What Redis held for this node's subscription may be gone (a connection dropped, or a
+     * subscription was made again): answers from now on must not vouch for it.
+     */
+    void subscriptionLost() {
+        epoch = newEpoch();
     }
 
     @Override
@@ -117,24 +130,47 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     }
 
     /**
-     * Tells every sender which of its relays this node delivered since it last answered its
-     * probe: the node is leaving, and no probe will confirm them any more.
+     * Tells every sender which of its relays this node delivered that no receipt has named yet:
+     * the node is leaving, or back from losing Redis.
      */
     void sendReceipts() {
-        receipts.forEach((origin, pending) -> {
-            List<Long> ids;
-            synchronized (pending) {
-                ids = new ArrayList<>(pending.ids);
-                pending.ids.clear();
-            }
-            sendReceipts(origin, ids);
-        });
+        receipts.keySet().forEach(this::sendReceipts);
     }
 
-    private void sendReceipts(String origin, List<Long> ids) {
+    /** Schedules {@link #sendReceipts()} off the calling (Redis I/O) thread. */
+    void soonSendReceipts() {
+        node.soon(this::sendReceipts);
+    }
+
+    /** Sends {@code origin} a receipt for what is pending; what Redis refuses stays pending. */
+    private void sendReceipts(String origin) {
+        Receipts pending = receipts.get(origin);
+        if (pending == null) {
+            return;
+        }
+        List<Long> ids;
+        synchronized (pending) {
+            ids = new ArrayList<>(pending.ids);
+            pending.ids.clear();
+        }
         for (int i = 0; i < ids.size(); i += Envelope.IDS_PER_RECEIPT) {
-            node.sendBack(origin, new Envelope.Delivered(node.id(),
-                    List.copyOf(ids.subList(i, Math.min(ids.size(), i + Envelope.IDS_PER_RECEIPT)))));
+            List<Long> batch = List.copyOf(ids.subList(i, Math.min(ids.size(), i + Envelope.IDS_PER_RECEIPT)));
+            try {
+                node.sendBack(origin, new Envelope.Delivered(node.id(), batch)).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        unsent(pending, batch);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Not connected: kept for the next receipt, the next probe's answer or the leave.
+                unsent(pending, batch);
+            }
+        }
+    }
+
+    private static void unsent(Receipts pending, List<Long> batch) {
+        synchronized (pending) {
+            pending.ids.addAll(0, batch);
         }
     }
 
@@ -169,23 +205,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
 
     /**
      * Everything the prober published before this probe has been handled above it, so the
-     * answer confirms it. If some of it was read by an earlier subscription, the answer alone
-     * cannot say which: a receipt naming what was delivered goes first.
+     * answer confirms it; receipts not yet sent go first, since an answer from a subscription
+     * of another epoch vouches for nothing it does not name.
      */
     private void answer(Envelope.Probe probe) {
-        long current = epoch;
-        Receipts pending = receipts.get(probe.origin());
-        if (pending != null) {
-            List<Long> owed = List.of();
-            synchronized (pending) {
-                if (!pending.ids.isEmpty() && pending.epoch != current) {
-                    owed = new ArrayList<>(pending.ids);
-                }
-                pending.ids.clear();
-            }
-            sendReceipts(probe.origin(), owed);
-        }
-        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), current));
+        sendReceipts(probe.origin());
+        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), epoch));
     }
 
     private void forwarded(Envelope.Forward forward) {
@@ -207,15 +232,16 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         } else if (!receiver.relay(relay.message())) {
             node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
         } else {
+            // Sent at once from this thread: the moment between writing a relay and the receipt
+            // leaving for Redis is as short as it can be.
             Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
             synchronized (pending) {
-                if (pending.ids.isEmpty()) {
-                    pending.epoch = epoch;
-                } else if (pending.ids.size() >= MAX_RECEIPTS) {
+                if (pending.ids.size() >= MAX_RECEIPTS) {
                     pending.ids.remove(0);
                 }
                 pending.ids.add(forward.id());
             }
+            sendReceipts(forward.origin());
         }
     }
 

@@ -58,6 +58,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
     private final RouteCache routes = new RouteCache(ROUTE_CACHE_CAPACITY);
     /** Probes and expiries run apart from the heartbeat, which may wait on Redis. */
     private final ScheduledExecutorService confirmer;
+    /** Sends receipts for delivered relays, batching what piles up while one is sent. */
+    private final java.util.concurrent.ExecutorService receipts;
     private final RedisLink link;
     private final Forwarding forwarding;
     private final Membership membership;
@@ -100,6 +102,11 @@ public final class RedisPeerDirectory implements PeerDirectory {
         this.codec = codec;
         this.reclaims = reclaims;
         this.deliverWithinMillis = settings.commandTimeout().toMillis() / 2;
+        this.receipts = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "signaling-cluster-receipts");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.confirmer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-cluster-confirm");
             thread.setDaemon(true);
@@ -117,8 +124,17 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void sendBack(String origin, Envelope envelope) {
-                link.async().publish(ClusterScripts.inbox(origin), envelope.encode());
+            public CompletionStage<?> sendBack(String origin, Envelope envelope) {
+                return link.async().publish(ClusterScripts.inbox(origin), envelope.encode());
+            }
+
+            @Override
+            public void soon(Runnable task) {
+                try {
+                    receipts.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Stopping: the leave sends what is pending.
+                }
             }
 
             @Override
@@ -495,12 +511,19 @@ public final class RedisPeerDirectory implements PeerDirectory {
     /** Redis I/O thread: never block here. */
     private void connectionChanged(boolean connected) {
         membership.connectionChanged(connected);
+        if (!connected) {
+            inbox.subscriptionLost();
+        } else {
+            // Receipts Redis refused while it was away.
+            inbox.soonSendReceipts();
+        }
     }
 
     /** Leaves the cluster: this node's ids are freed now rather than when its heartbeat expires. */
     @Override
     public void leave() {
         confirmer.shutdownNow();
+        receipts.shutdown();
         membership.stop();
         if (available()) {
             // Before the notice that this node is gone: its senders count these as delivered.

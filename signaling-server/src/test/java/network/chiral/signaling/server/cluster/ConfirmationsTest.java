@@ -220,4 +220,28 @@ class ConfirmationsTest {
         assertThat(answer.lost()).isEmpty();
         assertThat(confirmations.pending()).isZero();
     }
+
+    @Test
+    void whileThisNodesOwnLinkIsDownNothingExpiresForUpToTwoDeadlines() {
+        long id = forwarded("node-b", offer("b1"));
+        Duration step = DEADLINE.dividedBy(5);
+        for (int i = 0; i < 9; i++) {
+            now.addAndGet(step.toNanos());
+            Confirmations.Tick tick = confirmations.tick(false);
+            assertThat(tick.expired()).as("receipts cannot reach this node now").isEmpty();
+            assertThat(tick.probes()).as("nothing can be published").isEmpty();
+        }
+        // Back: a receipt sent meanwhile settles it.
+        confirmations.tick(true);
+        confirmations.delivered(List.of(id));
+        assertThat(confirmations.pending()).isZero();
+
+        forwarded("node-b", offer("b2"));
+        List<Relay> expired = new ArrayList<>();
+        for (int i = 0; i < 20 && expired.isEmpty(); i++) {
+            now.addAndGet(step.toNanos());
+            expired.addAll(confirmations.tick(false).expired());
+        }
+        assertThat(expired).as("a long outage still ends in an answer").extracting(Relay::to).containsExactly("b2");
+    }
 }
