@@ -55,7 +55,7 @@ import network.chiral.signaling.it.fixture.ServerProcess;
  * that registers gets its {@code peers} reply before anything relayed to it. An {@code error}
  * does not say which relay it answers, so the count is kept per pair and per phase (see
  * {@link Ledger#outcome}). One exception is documented and bounded rather than forbidden: see
- * {@link #NODE_DIED_DOUBLES_PER_PAIR}.
+ * {@link #NODE_STOPPED_DOUBLES_PER_PHASE}.
  *
  * <p>{@code -Dchaos.rounds=N} (default 1) runs the five phases N times; {@code -Dchaos.pairs}
  * (default 12) sets how many pairs relay in each phase. Each phase prints a table row; the
@@ -94,29 +94,28 @@ class ClusterChaosIT {
     private static final Duration FENCE = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(50);
     /**
-     * A relay delivered this long or less before the event that cost its receiver's node the
-     * chance to confirm it (its receiver's socket dropping without a close handshake, 1006, or
-     * Redis being killed) may be answered {@code unavailable} as well; see
-     * {@link #NODE_DIED_DOUBLES_PER_PAIR}.
+     * A relay delivered this long or less before the event that stopped its receiver's node
+     * from telling its sender (its receiver's socket dropping without a close handshake, 1006;
+     * Redis being killed; the node being frozen) may be answered {@code unavailable} as well;
+     * see {@link #NODE_STOPPED_DOUBLES_PER_PHASE}.
      */
-    private static final Duration ATTRIBUTION = Duration.ofSeconds(3);
+    private static final Duration ATTRIBUTION = Duration.ofMillis(500);
     /**
      * Slack after such an event: the test stamps Redis's death when its process is gone, and a
      * node may still be writing out what it read just before.
      */
     private static final Duration ATTRIBUTION_SLACK = Duration.ofMillis(500);
     /**
-     * The known limitation, counted apart and bounded instead of forbidden. A node confirms the
-     * relays it read by answering probes, one every probe interval (200 ms here); when it dies
-     * with SIGKILL, or Redis loses its state and with it the subscriptions the answers travel
-     * on, the relays it wrote to its receivers since its last answer are never confirmed, and
-     * their senders' nodes answer them {@code unavailable}, correctly, since they cannot know.
-     * Those relays are then both delivered and answered. A relay can stay unconfirmed for at
-     * most the command timeout (1 s; beyond that it has been answered already), so no pair can
-     * have more such doubles than it sends in that time: 1 s / 20 ms = 50. In practice the
-     * window is a probe interval or two, about 10 to 20 relays per pair.
+     * The known limitation, counted apart and bounded instead of forbidden. A node sends a
+     * receipt for each relay the moment its receiver's socket has taken it; if the node dies
+     * (SIGKILL), freezes (SIGSTOP) or Redis loses what it held in the instant between the write
+     * and the receipt reaching the sender's node, the sender's node cannot know and answers
+     * {@code unavailable} once its deadline passes: that relay is both delivered and answered.
+     * Only a round trip per relay before writing it could close that window; it is a thread
+     * hand-off wide (wider on a starved machine), so a phase sees none or a few (at most 6 in
+     * 30 phases measured at 12 pairs).
      */
-    private static final int NODE_DIED_DOUBLES_PER_PAIR = 50;
+    private static final int NODE_STOPPED_DOUBLES_PER_PHASE = 10;
     private static final Set<String> ALLOWED_ERRORS = Set.of("unavailable", "peer-not-found");
 
     /** One fault per phase, in the order the phases run. */
@@ -159,6 +158,8 @@ class ClusterChaosIT {
     private int nodeFaults;
     /** When Redis was last killed, in {@link System#nanoTime()}; 0 before that. */
     private volatile long redisKilledAt;
+    /** When the frozen node was stopped with SIGSTOP in the current phase; 0 otherwise. */
+    private volatile long frozenAt;
 
     @BeforeEach
     void start() throws Exception {
@@ -234,9 +235,9 @@ class ClusterChaosIT {
             if (row.doubled() > 0) {
                 violations.add(phase + row.doubled() + " relay(s) both delivered and answered");
             }
-            if (row.mostDoubledNodeDied() > NODE_DIED_DOUBLES_PER_PAIR) {
-                violations.add(phase + "a pair had " + row.mostDoubledNodeDied()
-                        + " doubles put down to its receiver's node dying, more than " + NODE_DIED_DOUBLES_PER_PAIR);
+            if (row.doubledNodeDied() > NODE_STOPPED_DOUBLES_PER_PHASE) {
+                violations.add(phase + row.doubledNodeDied()
+                        + " doubles put down to the receivers' node stopping, more than " + NODE_STOPPED_DOUBLES_PER_PHASE);
             }
             if (row.repeated() > 0) {
                 violations.add(phase + row.repeated() + " relay(s) delivered more than once");
@@ -280,7 +281,7 @@ class ClusterChaosIT {
             // delivered late. (What is still missing when it comes is lost.)
             pairs.forEach(Pair::fence);
             Await.within(FENCE, () -> pairs.stream().allMatch(p -> p.ledger.fenced() || p.ledger.senderClosed()));
-            outcomes = pairs.stream().map(p -> p.ledger.outcome(fault, redisKilledAt)).toList();
+            outcomes = pairs.stream().map(p -> p.ledger.outcome(fault, fault == Fault.FREEZE ? frozenAt : redisKilledAt)).toList();
         } finally {
             for (Pair pair : pairs) {
                 pair.finish();
@@ -343,6 +344,7 @@ class ClusterChaosIT {
             }
             case FREEZE -> {
                 down.add(victim);
+                frozenAt = System.nanoTime();
                 nodes[victim].freeze();
                 // The fault's length, not a wait for a condition: traffic goes on meanwhile.
                 Thread.sleep(FROZEN_FOR.toMillis());
@@ -611,7 +613,8 @@ class ClusterChaosIT {
          * sender's socket (senders sit on nodes that are not killed, frozen or stopped), so
          * this should not happen at all; the table would show it.
          */
-        synchronized Outcome outcome(Fault fault, long redisKilledAt) {
+        /** @param stoppedAt when Redis was killed or the node frozen in this phase (0 if not) */
+        synchronized Outcome outcome(Fault fault, long stoppedAt) {
             List<String> all = new ArrayList<>(failures);
             delivered.keySet().stream().filter(seq -> seq >= sent).forEach(
                     seq -> all.add("pair " + pair + ": relay " + seq + " delivered but never sent"));
@@ -621,7 +624,7 @@ class ClusterChaosIT {
             long doubledNodeDied = 0;
             List<Long> deaths = switch (fault) {
                 case KILL -> abnormalCloses;
-                case REDIS_RESTART -> redisKilledAt == 0 ? List.of() : List.of(redisKilledAt);
+                case REDIS_RESTART, FREEZE -> stoppedAt == 0 ? List.of() : List.of(stoppedAt);
                 default -> List.of();
             };
             if (doubled > 0 && !deaths.isEmpty()) {

@@ -174,8 +174,12 @@ final class Confirmations {
         static final Answer NONE = new Answer(false, List.of());
     }
 
-    /** {@code node} answered probe {@code id} from its subscription {@code epoch}. */
-    Answer confirmed(String node, long id, long epoch) {
+    /**
+     * {@code node} answered probe {@code id} from its subscription {@code epoch}; it vouches for
+     * every relay published before that probe except {@code unwritten}, which stay open until a
+     * receipt, a return or the deadline settles them.
+     */
+    Answer confirmed(String node, long id, long epoch, List<Long> unwritten) {
         Watch watch = watches.get(node);
         if (watch == null) {
             return Answer.NONE;
@@ -191,12 +195,22 @@ final class Confirmations {
             // Answers come in order: probes older than this one are answered by it too.
             watch.covers.headMap(id, true).clear();
             List<Relay> lost = new ArrayList<>();
+            java.util.Set<Long> open = unwritten.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(unwritten);
+            ArrayDeque<Entry> kept = new ArrayDeque<>();
             while (!watch.entries.isEmpty() && watch.entries.peekFirst().seq() <= covers) {
-                Pending pending = unsettled.remove(watch.entries.pollFirst().id());
+                Entry entry = watch.entries.pollFirst();
+                if (open.contains(entry.id())) {
+                    kept.add(entry);
+                    continue;
+                }
+                Pending pending = unsettled.remove(entry.id());
                 if (pending != null && newSubscription) {
                     // Published to the subscription Redis dropped, and named in no receipt.
                     lost.add(pending.relay());
                 }
+            }
+            while (!kept.isEmpty()) {
+                watch.entries.addFirst(kept.pollLast());
             }
             boolean was = watch.suspect;
             watch.suspect = false;
@@ -208,8 +222,9 @@ final class Confirmations {
      * Expires what waited too long and names the probes to send. Cluster thread only.
      *
      * @param linkOpen whether this node's own connection to Redis is up: while it is down (for
-     *                 up to twice the deadline), answers and receipts cannot reach this node, so
-     *                 nothing is expired, and after it every relay gets a full deadline again
+     *                 up to three deadlines: a Redis restart), answers and receipts cannot reach
+     *                 this node, so nothing is expired, and after it every relay gets a full
+     *                 deadline again
      */
     Tick tick(boolean linkOpen) {
         long now = clock.getAsLong();
@@ -223,7 +238,7 @@ final class Confirmations {
             if (linkDownSince == 0) {
                 linkDownSince = now;
             }
-            if (now - linkDownSince <= 2 * deadlineNanos) {
+            if (now - linkDownSince <= 3 * deadlineNanos) {
                 resumed = now;
             }
         }

@@ -54,8 +54,13 @@ sealed interface Envelope {
      * {@code node}'s answer to probe {@code id}. {@code epoch} names the subscription that read
      * the relays: it changes when the subscription was lost (and with it whatever Redis had not
      * yet passed on), so an answer from a new one cannot vouch for relays sent to the old.
+     * {@code unwritten} are relays read but not yet written to their receivers' sockets: the
+     * answer does not vouch for them (a receipt or a return will).
      */
-    record Confirm(String node, long id, long epoch) implements Envelope {
+    record Confirm(String node, long id, long epoch, List<Long> unwritten) implements Envelope {
+        Confirm(String node, long id, long epoch) {
+            this(node, id, epoch, List.of());
+        }
     }
 
     /**
@@ -103,7 +108,12 @@ sealed interface Envelope {
             return text.append('\n').toString();
         }
         Confirm confirm = (Confirm) this;
-        return "confirm " + confirm.node() + " " + confirm.id() + " " + confirm.epoch() + "\n";
+        StringBuilder text = new StringBuilder("confirm ").append(confirm.node()).append(' ').append(confirm.id())
+                .append(' ').append(confirm.epoch());
+        for (long id : confirm.unwritten()) {
+            text.append(' ').append(id);
+        }
+        return text.append('\n').toString();
     }
 
     /** Parses a channel message; empty for anything this version does not know. */
@@ -129,9 +139,14 @@ sealed interface Envelope {
                             ? Optional.of(new Probe(words[1], number(words[2])))
                             : Optional.empty();
                 case "confirm":
-                    return words.length == 4 && !words[1].isEmpty()
-                            ? Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3])))
-                            : Optional.empty();
+                    if (words.length < 4 || words[1].isEmpty() || words.length > 4 + IDS_PER_RECEIPT) {
+                        return Optional.empty();
+                    }
+                    List<Long> unwritten = new ArrayList<>(words.length - 4);
+                    for (int i = 4; i < words.length; i++) {
+                        unwritten.add(number(words[i]));
+                    }
+                    return Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3]), unwritten));
                 case "reclaim":
                     return words.length == 4 && !words[1].isEmpty() && !frame.isEmpty()
                             ? Optional.of(new Reclaim(words[1], number(words[2]), flag(words[3]), frame))

@@ -133,13 +133,13 @@ final class Forwarding {
     }
 
     /**
-     * {@code node} answered probe {@code id} from its subscription {@code epoch}. Redis I/O
-     * thread: never blocks.
+     * {@code node} answered probe {@code id} from its subscription {@code epoch}, naming the
+     * relays it has not yet written. Redis I/O thread: never blocks.
      *
      * @return relays that went to a subscription of that node which Redis has since dropped
      */
-    List<Relay> confirmed(String node, long id, long epoch) {
-        Confirmations.Answer answer = confirmations.confirmed(node, id, epoch);
+    List<Relay> confirmed(String node, long id, long epoch, List<Long> unwritten) {
+        Confirmations.Answer answer = confirmations.confirmed(node, id, epoch, unwritten);
         if (answer.recovered()) {
             LOG.atInfo().addKeyValue("nodeId", node).log("cluster node answers again");
         }

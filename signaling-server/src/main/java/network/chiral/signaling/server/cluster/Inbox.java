@@ -27,10 +27,9 @@ import network.chiral.signaling.server.peer.Peer;
  * (this node was frozen, or its subscription ran behind) goes back {@link Envelope.Reason#STALE},
  * because its sender may already have been told {@code unavailable}.
  *
- * <p>A relay handed to its receiver's socket is named in a receipt ({@link Envelope.Delivered})
- * to its sender's node at once: the sooner the sender knows, the smaller the moment in which this node can stop (a freeze, a crash)
- * between writing a relay and telling anyone, which would leave the relay both delivered and
- * answered {@code unavailable}. Probes still confirm what receipts have not.
+ * <p>A relay its receiver's socket has taken is named in a receipt ({@link Envelope.Delivered})
+ * to its sender's node at once, and one lost with a socket that closed first goes back: a relay
+ * counts as delivered once written, not once queued. Probes still confirm what receipts have not.
  */
 final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
@@ -38,6 +37,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final long STALE_LOG_MILLIS = 60_000;
     /** Relays remembered per sender between two of its probes; beyond that the oldest go unreported. */
     private static final int MAX_RECEIPTS = 100_000;
+    /**
+     * How far back receipts are sent again after a lost connection: longer than any sender waits
+     * for one (the command timeout is at most 2 s, and a sender whose own link was down waits at
+     * most two more).
+     */
+    private static final long RESEND_MILLIS = 6_000;
 
     /** What the inbox needs from its node. */
     interface Node {
@@ -57,7 +62,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         void returned(Envelope.Returned returned);
 
         /** {@code node} answered probe {@code id} from its subscription {@code epoch}. */
-        void confirmed(String node, long id, long epoch);
+        void confirmed(String node, long id, long epoch, List<Long> unwritten);
 
         /** Another node delivered these relays of this node. */
         void delivered(List<Long> ids);
@@ -78,6 +83,13 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     /** Relays of one sender delivered and not yet named in a receipt that reached Redis. Guarded by itself. */
     private static final class Receipts {
         final List<Long> ids = new ArrayList<>();
+        /**
+         * Receipts sent lately, with when: Redis may have lost them (it restarted) before passing
+         * them on, so they are sent again once it is back. Sending one twice does no harm.
+         */
+        final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
+        /** Relays accepted for their receivers' sockets and not yet written, in the order read. */
+        final java.util.Set<Long> unwritten = new java.util.LinkedHashSet<>();
         long lastStaleLog = Long.MIN_VALUE;
     }
 
@@ -137,9 +149,27 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         receipts.keySet().forEach(this::sendReceipts);
     }
 
-    /** Schedules {@link #sendReceipts()} off the calling (Redis I/O) thread. */
-    void soonSendReceipts() {
-        node.soon(this::sendReceipts);
+    /**
+     * Redis is back after this node lost its connection: sends, off the calling (Redis I/O)
+     * thread, what Redis refused meanwhile and again what it may have lost.
+     */
+    void reconnected() {
+        node.soon(() -> {
+            long since = wallClock.getAsLong() - RESEND_MILLIS;
+            receipts.values().forEach(pending -> {
+                synchronized (pending) {
+                    List<Long> again = new ArrayList<>();
+                    for (long[] sent : pending.recent) {
+                        if (sent[1] >= since) {
+                            again.add(sent[0]);
+                        }
+                    }
+                    pending.recent.clear();
+                    pending.ids.addAll(0, again);
+                }
+            });
+            sendReceipts();
+        });
     }
 
     /** Sends {@code origin} a receipt for what is pending; what Redis refuses stays pending. */
@@ -152,6 +182,18 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         synchronized (pending) {
             ids = new ArrayList<>(pending.ids);
             pending.ids.clear();
+        }
+        if (!ids.isEmpty()) {
+            long now = wallClock.getAsLong();
+            synchronized (pending) {
+                for (long id : ids) {
+                    pending.recent.addLast(new long[] {id, now});
+                }
+                while (!pending.recent.isEmpty() && (pending.recent.peekFirst()[1] < now - RESEND_MILLIS
+                        || pending.recent.size() > MAX_RECEIPTS)) {
+                    pending.recent.pollFirst();
+                }
+            }
         }
         for (int i = 0; i < ids.size(); i += Envelope.IDS_PER_RECEIPT) {
             List<Long> batch = List.copyOf(ids.subList(i, Math.min(ids.size(), i + Envelope.IDS_PER_RECEIPT)));
@@ -189,7 +231,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         if (envelope instanceof Envelope.Probe probe) {
             answer(probe);
         } else if (envelope instanceof Envelope.Confirm confirm) {
-            node.confirmed(confirm.node(), confirm.id(), confirm.epoch());
+            node.confirmed(confirm.node(), confirm.id(), confirm.epoch(), confirm.unwritten());
         } else if (envelope instanceof Envelope.Forward forward) {
             forwarded(forward);
         } else if (envelope instanceof Envelope.Returned returned) {
@@ -210,7 +252,18 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      */
     private void answer(Envelope.Probe probe) {
         sendReceipts(probe.origin());
-        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), epoch));
+        List<Long> unwritten = List.of();
+        Receipts pending = receipts.get(probe.origin());
+        if (pending != null) {
+            synchronized (pending) {
+                if (pending.unwritten.size() > Envelope.IDS_PER_RECEIPT) {
+                    // Too many to name: no answer; the sender answers for what it cannot settle.
+                    return;
+                }
+                unwritten = List.copyOf(pending.unwritten);
+            }
+        }
+        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), epoch, unwritten));
     }
 
     private void forwarded(Envelope.Forward forward) {
@@ -229,20 +282,43 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         if (receiver == null) {
             // It left this node after the sender looked it up: the sender may find it elsewhere.
             node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.GONE, forward.frame()));
-        } else if (!receiver.relay(relay.message())) {
-            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
         } else {
-            // Sent at once from this thread: the moment between writing a relay and the receipt
-            // leaving for Redis is as short as it can be.
             Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
             synchronized (pending) {
-                if (pending.ids.size() >= MAX_RECEIPTS) {
-                    pending.ids.remove(0);
-                }
-                pending.ids.add(forward.id());
+                pending.unwritten.add(forward.id());
             }
-            sendReceipts(forward.origin());
+            // Not written after its deadline: by then its sender may have been told it was not.
+            if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, written))) {
+                synchronized (pending) {
+                    pending.unwritten.remove(forward.id());
+                }
+                node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
+            }
         }
+    }
+
+    /**
+     * A forwarded relay's write to its receiver's socket ended: taken, and named in a receipt at
+     * once (the sooner the sender knows, the smaller the moment in which this node can stop
+     * between writing it and telling anyone); or lost with a socket that failed or closed
+     * first, and returned so its sender hears it did not arrive.
+     */
+    private void written(Envelope.Forward forward, boolean written) {
+        Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
+        synchronized (pending) {
+            pending.unwritten.remove(forward.id());
+        }
+        if (!written) {
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
+            return;
+        }
+        synchronized (pending) {
+            if (pending.ids.size() >= MAX_RECEIPTS) {
+                pending.ids.remove(0);
+            }
+            pending.ids.add(forward.id());
+        }
+        sendReceipts(forward.origin());
     }
 
     private void stale(String origin, long lateMillis) {

@@ -143,8 +143,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void confirmed(String node, long id, long epoch) {
-                unreachable(forwarding.confirmed(node, id, epoch));
+            public void confirmed(String node, long id, long epoch, List<Long> unwritten) {
+                unreachable(forwarding.confirmed(node, id, epoch, unwritten));
             }
 
             @Override
@@ -298,7 +298,11 @@ public final class RedisPeerDirectory implements PeerDirectory {
     public Delivery deliver(Relay relay, long receivedNanos) {
         Peer local = locals.get(relay.to());
         if (local != null) {
-            return local.relay(relay.message(), receivedNanos) ? Delivery.DELIVERED : Delivery.DROPPED;
+            return local.relay(relay.message(), receivedNanos, Peer.NO_DEADLINE, written -> {
+                if (!written) {
+                    unreachable(List.of(relay), Delivery.DROPPED);
+                }
+            }) ? Delivery.DELIVERED : Delivery.DROPPED;
         }
         if (!available()) {
             return Delivery.UNAVAILABLE;
@@ -486,12 +490,16 @@ public final class RedisPeerDirectory implements PeerDirectory {
         }
     }
 
-    /** Tells the senders of these relays, if still here, that they may not have arrived. */
+    /** Tells the senders of these relays, if still here, that they did not arrive. */
     private void unreachable(List<Relay> relays) {
+        unreachable(relays, Delivery.UNAVAILABLE);
+    }
+
+    private void unreachable(List<Relay> relays, Delivery outcome) {
         for (Relay relay : relays) {
             Peer sender = locals.get(relay.from());
             if (sender != null) {
-                late.undelivered(sender, relay, Delivery.UNAVAILABLE);
+                late.undelivered(sender, relay, outcome);
             }
         }
     }
@@ -514,8 +522,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
         if (!connected) {
             inbox.subscriptionLost();
         } else {
-            // Receipts Redis refused while it was away.
-            inbox.soonSendReceipts();
+            // Receipts Redis refused while it was away, or may have lost.
+            inbox.reconnected();
         }
     }
 

@@ -67,7 +67,7 @@ public final class Node {
         Reclaims reclaims = new Reclaims();
         this.directory = builder.directory != null ? builder.directory.apply(answers) : settings.cluster()
                 .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers, changes, reclaims))
-                .orElseGet(LocalPeerDirectory::new);
+                .orElseGet(() -> new LocalPeerDirectory(answers));
         Authenticator authenticator = new Authenticator(settings.security().auth(), settings.clientCertificates());
         this.admission = new Admission(settings.security().admission());
         IceServers iceServers = new IceServers(settings.security().turn(), Clock.systemUTC());

@@ -98,6 +98,19 @@ public final class Peer {
      * and queued right after the reply (see {@link #holdRelays}).
      */
     public boolean relay(SignalMessage message, long receivedNanos) {
+        return relay(message, receivedNanos, Outbox.NO_DEADLINE, null);
+    }
+
+    /** Marks a relay that may be written however late. */
+    public static final long NO_DEADLINE = Outbox.NO_DEADLINE;
+
+    /**
+     * As {@link #relay(SignalMessage, long)}; if the relay is accepted, {@code written} later
+     * hears whether the socket took it ({@code true}) or not ({@code false}: the socket failed
+     * or closed first, or it was still queued at {@code deadlineMillis}, wall-clock time, and
+     * was dropped unwritten).
+     */
+    public boolean relay(SignalMessage message, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
         String frame = codec.encode(message);
         boolean accepted;
         synchronized (gate) {
@@ -107,11 +120,11 @@ public final class Peer {
             if (held != null) {
                 accepted = heldBytes + frame.length() <= holdLimitBytes;
                 if (accepted) {
-                    held.add(new HeldRelay(frame, receivedNanos));
+                    held.add(new HeldRelay(frame, receivedNanos, deadlineMillis, written));
                     heldBytes += frame.length();
                 }
             } else {
-                accepted = outbox.offerRelay(frame, receivedNanos);
+                accepted = outbox.offerRelay(frame, receivedNanos, deadlineMillis, written);
             }
             Consumer<SignalMessage> copies = watcher;
             if (accepted && copies != null) {
@@ -154,13 +167,16 @@ public final class Peer {
     private void queueHeld() {
         if (held != null) {
             for (HeldRelay relay : held) {
-                outbox.offerRelay(relay.frame(), relay.receivedNanos());
+                if (!outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())
+                        && relay.written() != null) {
+                    relay.written().accept(false);
+                }
             }
             held = null;
         }
     }
 
-    private record HeldRelay(String frame, long receivedNanos) {
+    private record HeldRelay(String frame, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
     }
 
     /** Queues a relay that arrived from another node, whose arrival time there is not known. */
@@ -196,9 +212,14 @@ public final class Peer {
      * what is still queued may not be written. From now on relays to it are refused.
      */
     public void close(int code, String reason) {
+        List<HeldRelay> dropped;
         synchronized (gate) {
             leaving = true;
+            dropped = held;
             held = null;
+        }
+        if (dropped != null) {
+            dropped.stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
         }
         transport.close(code, reason);
     }

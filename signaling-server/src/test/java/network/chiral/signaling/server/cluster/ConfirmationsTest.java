@@ -38,7 +38,7 @@ class ConfirmationsTest {
     }
 
     private Confirmations.Answer confirm(String node, long probe) {
-        return confirmations.confirmed(node, probe, EPOCH);
+        return confirmations.confirmed(node, probe, EPOCH, List.of());
     }
 
     /** Ticks as the node does, every fifth of the deadline, for {@code time}; returns the last tick. */
@@ -208,7 +208,7 @@ class ConfirmationsTest {
 
         // Redis dropped node-b's subscription (b2 went with it); node-b names what it delivered.
         confirmations.delivered(List.of(delivered));
-        Confirmations.Answer answer = confirmations.confirmed("node-b", probe, EPOCH + 1);
+        Confirmations.Answer answer = confirmations.confirmed("node-b", probe, EPOCH + 1, List.of());
         assertThat(answer.lost()).extracting(Relay::to).containsExactly("b2");
         assertThat(confirmations.pending()).isZero();
     }
@@ -216,16 +216,16 @@ class ConfirmationsTest {
     @Test
     void theFirstAnswerOfANodeVouchesForEverythingBeforeIt() {
         forwarded("node-b", offer("b1"));
-        Confirmations.Answer answer = confirmations.confirmed("node-b", confirmations.tick().probes().get(0).id(), 99);
+        Confirmations.Answer answer = confirmations.confirmed("node-b", confirmations.tick().probes().get(0).id(), 99, List.of());
         assertThat(answer.lost()).isEmpty();
         assertThat(confirmations.pending()).isZero();
     }
 
     @Test
-    void whileThisNodesOwnLinkIsDownNothingExpiresForUpToTwoDeadlines() {
+    void whileThisNodesOwnLinkIsDownNothingExpiresForUpToThreeDeadlines() {
         long id = forwarded("node-b", offer("b1"));
         Duration step = DEADLINE.dividedBy(5);
-        for (int i = 0; i < 9; i++) {
+        for (int i = 0; i < 14; i++) {
             now.addAndGet(step.toNanos());
             Confirmations.Tick tick = confirmations.tick(false);
             assertThat(tick.expired()).as("receipts cannot reach this node now").isEmpty();
@@ -238,10 +238,21 @@ class ConfirmationsTest {
 
         forwarded("node-b", offer("b2"));
         List<Relay> expired = new ArrayList<>();
-        for (int i = 0; i < 20 && expired.isEmpty(); i++) {
+        for (int i = 0; i < 30 && expired.isEmpty(); i++) {
             now.addAndGet(step.toNanos());
             expired.addAll(confirmations.tick(false).expired());
         }
         assertThat(expired).as("a long outage still ends in an answer").extracting(Relay::to).containsExactly("b2");
+    }
+
+    @Test
+    void anAnswerDoesNotVouchForRelaysItsNodeHasNotYetWritten() {
+        long written = forwarded("node-b", offer("b1"));
+        long queued = forwarded("node-b", offer("b2"));
+        long probe = confirmations.tick().probes().get(0).id();
+        confirmations.confirmed("node-b", probe, EPOCH, List.of(queued));
+        assertThat(confirmations.settle(written)).as("confirmed").isNull();
+        assertThat(confirmations.settle(queued)).as("its socket closed before writing it: it came back")
+                .extracting(p -> p.relay().to()).isEqualTo("b2");
     }
 }
