@@ -42,7 +42,6 @@ class ClientModuleIT {
         authenticated = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
                 "SIGNALING_AUTH_JWT_SECRET", JWT_SECRET, "SIGNALING_AUTH_REGISTER_TOKEN", "true"));
         browser = Chromium.start(List.of());
-        browser.navigate(URI.create("http://127.0.0.1:" + plain.port() + "/"));
     }
 
     @AfterAll
@@ -54,8 +53,13 @@ class ClientModuleIT {
         }
     }
 
-    /** Runs {@code body} (statements ending in {@code return <value>}) with the module's exports in scope. */
-    private static JsonObject inPage(String body) throws Exception {
+    /**
+     * Runs {@code body} (statements ending in {@code return <value>}) with the module's exports in
+     * scope, in the page {@code server} serves at its root: the page's policy lets it connect to
+     * its own origin only.
+     */
+    private static JsonObject inPage(ServerProcess server, String body) throws Exception {
+        browser.navigate(URI.create("http://127.0.0.1:" + server.port() + "/"));
         String script = "(async () => {\n"
                 + "const { SignalingClient, SignalingErrorEvent, SignalingCloseEvent, CloseCode, ErrorCode } ="
                 + " await import(new URL('client.js', location.href));\n"
@@ -70,7 +74,7 @@ class ClientModuleIT {
 
     @Test
     void aServerErrorBecomesATypedErrorEventWithItsCode() throws Exception {
-        JsonObject event = inPage("""
+        JsonObject event = inPage(plain, """
                 const client = new SignalingClient(%s, { clientId: 'module-error-' + Date.now() });
                 const registered = once(client, 'registered');
                 client.connect();
@@ -93,7 +97,7 @@ class ClientModuleIT {
 
     @Test
     void aFrameOverTheLimitClosesWith1009AndTheClientReconnectsAfterABackoff() throws Exception {
-        JsonObject seen = inPage("""
+        JsonObject seen = inPage(plain, """
                 const client = new SignalingClient(%s, { clientId: 'module-big-' + Date.now(), minDelay: 200 });
                 let registered = once(client, 'registered');
                 client.connect();
@@ -128,7 +132,7 @@ class ClientModuleIT {
         String id = "module-replaced-" + System.nanoTime();
         String token = Tokens.hmac(JWT_SECRET, JWSAlgorithm.HS256, Tokens.claims(id).build());
         String apiLikeToken = Tokens.hmac(JWT_SECRET, JWSAlgorithm.HS256, Tokens.claims(null).build());
-        JsonObject seen = inPage("""
+        JsonObject seen = inPage(authenticated, """
                 const url = %s, id = '%s', token = '%s', anyId = '%s';
                 const first = new SignalingClient(url, { clientId: id, token });
                 let registered = once(first, 'registered');
@@ -161,7 +165,7 @@ class ClientModuleIT {
 
     @Test
     void anUnauthorizedRegisterIsAFatalErrorAndTheClientDoesNotReconnect() throws Exception {
-        JsonObject seen = inPage("""
+        JsonObject seen = inPage(authenticated, """
                 const client = new SignalingClient(%s, { clientId: 'module-unauthorized', token: 'not-a-token', tokenIn: 'register' });
                 const error = once(client, 'error');
                 const closed = once(client, 'close');
@@ -187,7 +191,7 @@ class ClientModuleIT {
      */
     @Test
     void theResumeTokenAPeersReplyOffersIsPresentedOnReconnect() throws Exception {
-        JsonObject seen = inPage("""
+        JsonObject seen = inPage(plain, """
                 const sent = [];
                 class StandIn {
                   constructor(url) { this.readyState = 0; StandIn.last = this; setTimeout(() => { this.readyState = 1; this.onopen(); }); }

@@ -168,7 +168,13 @@ export class SignalingClient extends EventTarget {
       u.searchParams.set('token', token);
       url = u.toString();
     }
-    const socket = new this.options.WebSocket(url);
+    let socket;
+    try {
+      socket = new this.options.WebSocket(url);
+    } catch (e) { // refused before any connection: a Content-Security-Policy, a blocked port
+      this.closed(CloseCode.ABNORMAL, e.message, false);
+      return;
+    }
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
