@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.it.fixture.Chromium;
+import network.chiral.signaling.it.fixture.Coturn;
 import network.chiral.signaling.it.fixture.Nginx;
 import network.chiral.signaling.it.fixture.Ports;
 import network.chiral.signaling.it.fixture.SelfTestPage;
@@ -26,10 +27,11 @@ import network.chiral.signaling.it.fixture.WorkDirectories;
  * The self-test page at the root URL, run in headless Chromium with {@code ?run=1} on each
  * deployment form: it must pass (a real data channel between two peers in the page, set up
  * through the server, and 1 MiB across it) on the executable jar, behind nginx with TLS and in
- * the WAR; and fail at the right step with the right hint when the origin is refused, when a
- * proxy drops the upgrade, when the TURN server cannot be reached and when a token is missing.
- * The jar's passing run is also saved as target/self-test.png, the picture docs/self-test.png
- * is refreshed from.
+ * the WAR, and its relay-only run must pass through a real coturn that checks the credentials
+ * the server issued; and fail at the right step with the right hint when the origin is refused,
+ * when a proxy drops the upgrade, when the TURN server cannot be reached or refuses the
+ * credentials, and when a token is missing. The passing run with TURN is also saved as
+ * target/self-test.png, the picture docs/self-test.png is refreshed from.
  */
 class SelfTestPageIT {
     /** Every step of a run without TURN, in order. */
@@ -65,8 +67,43 @@ class SelfTestPageIT {
             assertThat(result.json().getJsonObject("server").getString("version")).isNotBlank();
             assertThat(result.json().getJsonNumber("throughputMBps").doubleValue()).isPositive();
             assertThat(result.json().isNull("relay")).as("no relay-only run without TURN").isTrue();
-            browser.screenshot(Path.of("target", "self-test.png"));
             LoggerFactory.getLogger(getClass()).info("self-test on the jar: {}", result.steps());
+        }
+    }
+
+    /**
+     * With TURN handed out, a second run may use relays only: it passes only if coturn accepts the
+     * credentials the server issued and relays between the two peers.
+     */
+    @Test
+    void withTurnTheRelayOnlyRunPassesThroughCoturnWithTheServersCredentials() throws Exception {
+        String secret = "self-test-turn-secret-0123456789";
+        try (Coturn coturn = Coturn.start(secret);
+             ServerProcess server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
+                     "SIGNALING_TURN_SECRET", secret, "SIGNALING_TURN_URLS", coturn.url()))) {
+            SelfTestPage.Result result = SelfTestPage.run(browser, page("http://127.0.0.1:" + server.port() + "/"));
+
+            assertThat(result.verdict()).as("%s", result).isEqualTo("pass");
+            assertThat(result.completed()).startsWith(STEPS.toArray(String[]::new))
+                    .endsWith("TURN relay candidate", "TURN relay connected");
+            assertThat(result.json().getJsonObject("relay").getBoolean("ok")).isTrue();
+            assertThat(result.json().getJsonObject("relay").getInt("candidates")).isPositive();
+            assertThat(result.candidateTypes().get("srflx")).as("coturn answers STUN too").isPositive();
+            browser.screenshot(Path.of("target", "self-test.png"));
+            LoggerFactory.getLogger(getClass()).info("self-test with TURN: {}", result.steps());
+        }
+    }
+
+    @Test
+    void turnCredentialsCoturnRefusesFailTheRelayOnlyRunWithTheSecretHint() throws Exception {
+        try (Coturn coturn = Coturn.start("the-secret-coturn-has-0123456789");
+             ServerProcess server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
+                     "SIGNALING_TURN_SECRET", "another-secret-0123456789", "SIGNALING_TURN_URLS", coturn.url()))) {
+            SelfTestPage.Result result = SelfTestPage.run(browser, page("http://127.0.0.1:" + server.port() + "/"));
+
+            assertThat(result.verdict()).as("%s", result).isEqualTo("fail");
+            assertThat(result.failedStep()).isEqualTo("TURN relay candidate");
+            assertThat(result.hint()).startsWith("TURN refused the credentials").contains("SIGNALING_TURN_SECRET");
         }
     }
 
