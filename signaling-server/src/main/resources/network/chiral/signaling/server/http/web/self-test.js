@@ -312,7 +312,8 @@ async function run(token) {
     let reg;
     await step('Register', async () => {
       [reg] = await within(TIMEOUT.register, Promise.all(registering), 'The server did not answer register in time.');
-      return `2 ids, ${reg.iceServers.length} ICE servers handed out`;
+      const count = reg.iceServers.length;
+      return `2 ids, ${count} ICE server${count === 1 ? '' : 's'} handed out`;
     });
     result.iceServers = reg.iceServers || [];
     $('ice').querySelector('[data-field="servers"]').textContent = result.iceServers.length
