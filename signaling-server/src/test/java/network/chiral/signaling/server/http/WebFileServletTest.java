@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.server.config.Settings;
@@ -28,7 +30,19 @@ import network.chiral.signaling.server.embedded.SignalingServer;
  */
 class WebFileServletTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** The server with its defaults, shared by the cases that need no setting of their own. */
+    private static SignalingServer defaults;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+
+    @BeforeAll
+    static void startDefaults() throws Exception {
+        defaults = start(Map.of());
+    }
+
+    @AfterAll
+    static void stopDefaults() throws Exception {
+        defaults.close();
+    }
 
     private static SignalingServer start(Map<String, String> settings) throws Exception {
         Map<String, String> all = new HashMap<>(settings);
@@ -56,56 +70,50 @@ class WebFileServletTest {
 
     @Test
     void theRootUrlServesThePageAsHtmlUnderAPolicyThatAllowsNoInlineScript() throws Exception {
-        try (SignalingServer server = start(Map.of())) {
-            HttpResponse<String> page = get(server, "");
+        HttpResponse<String> page = get(defaults, "");
 
-            assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t ->
-                    assertThat(t.replace(" ", "").toLowerCase()).isEqualTo("text/html;charset=utf-8"));
-            assertThat(page.headers().firstValue("content-security-policy")).hasValue(WebFileServlet.PAGE_POLICY);
-            assertThat(WebFileServlet.PAGE_POLICY).contains("script-src 'self'").doesNotContain("unsafe");
-            assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
-            assertThat(page.headers().firstValue("referrer-policy")).hasValue("no-referrer");
-            assertThat(page.headers().firstValue("cache-control")).hasValue("no-cache");
-            assertThat(page.headers().firstValue("etag")).isPresent();
-            Matcher scripts = Pattern.compile("<script([^>]*)>([^<]*)</script>").matcher(page.body());
-            int count = 0;
-            while (scripts.find()) {
-                count++;
-                assertThat(scripts.group(1)).as("every script is a file of its own").contains("src=");
-                assertThat(scripts.group(2)).isBlank();
-            }
-            assertThat(count).isEqualTo(1);
-            assertThat(page.body()).contains("src=\"self-test.js\"").doesNotContain("style=");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t ->
+                assertThat(t.replace(" ", "").toLowerCase()).isEqualTo("text/html;charset=utf-8"));
+        assertThat(page.headers().firstValue("content-security-policy")).hasValue(WebFileServlet.PAGE_POLICY);
+        assertThat(WebFileServlet.PAGE_POLICY).contains("script-src 'self'").doesNotContain("unsafe");
+        assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("referrer-policy")).hasValue("no-referrer");
+        assertThat(page.headers().firstValue("cache-control")).hasValue("no-cache");
+        assertThat(page.headers().firstValue("etag")).isPresent();
+        Matcher scripts = Pattern.compile("<script([^>]*)>([^<]*)</script>").matcher(page.body());
+        int count = 0;
+        while (scripts.find()) {
+            count++;
+            assertThat(scripts.group(1)).as("every script is a file of its own").contains("src=");
+            assertThat(scripts.group(2)).isBlank();
         }
+        assertThat(count).isEqualTo(1);
+        assertThat(page.body()).contains("src=\"self-test.js\"").doesNotContain("style=");
     }
 
     @Test
     void theScriptsAndTheStyleHaveTheirOwnContentTypesAndTheClientModuleMayBeImportedFromAnyOrigin() throws Exception {
-        try (SignalingServer server = start(Map.of())) {
-            HttpResponse<String> client = get(server, "client.js");
-            assertThat(client.statusCode()).isEqualTo(200);
-            assertThat(client.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
-            assertThat(client.headers().firstValue("access-control-allow-origin")).hasValue("*");
-            assertThat(client.body()).contains("export class SignalingClient");
+        HttpResponse<String> client = get(defaults, "client.js");
+        assertThat(client.statusCode()).isEqualTo(200);
+        assertThat(client.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(client.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(client.body()).contains("export class SignalingClient");
 
-            HttpResponse<String> script = get(server, "self-test.js");
-            assertThat(script.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
-            assertThat(script.headers().firstValue("access-control-allow-origin")).isEmpty();
-            assertThat(script.body()).contains("from './client.js'");
-            assertThat(get(server, "self-test.css").headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
-        }
+        HttpResponse<String> script = get(defaults, "self-test.js");
+        assertThat(script.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(script.headers().firstValue("access-control-allow-origin")).isEmpty();
+        assertThat(script.body()).contains("from './client.js'");
+        assertThat(get(defaults, "self-test.css").headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
     }
 
     @Test
     void aBrowserThatHasTheFileAlreadyGets304() throws Exception {
-        try (SignalingServer server = start(Map.of())) {
-            String etag = get(server, "client.js").headers().firstValue("etag").orElseThrow();
-            HttpResponse<String> again = get(server, "client.js", "If-None-Match", etag);
-            assertThat(again.statusCode()).isEqualTo(304);
-            assertThat(again.body()).isEmpty();
-            assertThat(get(server, "client.js", "If-None-Match", "\"stale\"").statusCode()).isEqualTo(200);
-        }
+        String etag = get(defaults, "client.js").headers().firstValue("etag").orElseThrow();
+        HttpResponse<String> again = get(defaults, "client.js", "If-None-Match", etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(get(defaults, "client.js", "If-None-Match", "\"stale\"").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -122,33 +130,28 @@ class WebFileServletTest {
 
     @Test
     void aWebSocketUpgradeOfTheRootUrlStillReachesTheEndpoint() throws Exception {
-        try (SignalingServer server = start(Map.of())) {
-            assertRootStillUpgrades(server);
-        }
+        assertRootStillUpgrades(defaults);
     }
 
     /** The files are the same bytes whatever the configuration: the page shows only what /health does. */
     @Test
     void theFilesCarryNothingOfTheConfiguration() throws Exception {
-        try (SignalingServer plain = start(Map.of());
-             SignalingServer configured = start(Map.of("SIGNALING_TURN_SECRET", "a-turn-secret-0123456789",
+        try (SignalingServer configured = start(Map.of("SIGNALING_TURN_SECRET", "a-turn-secret-0123456789",
                      "SIGNALING_TURN_URLS", "turn:turn.example.com:3478", "SIGNALING_AUTH_API_KEYS", "an-api-key-0123456789",
                      "SIGNALING_ALLOWED_ORIGINS", "https://app.example.com", "SIGNALING_NODE_ID", "node-a"))) {
             for (String path : WebFileServlet.MAPPINGS) {
                 String file = path.isEmpty() ? "" : path.substring(1);
-                assertThat(get(configured, file).body()).as(path).isEqualTo(get(plain, file).body());
+                assertThat(get(configured, file).body()).as(path).isEqualTo(get(defaults, file).body());
             }
         }
     }
 
     @Test
     void aHandshakeWhoseUpgradeHeaderAProxyDroppedGets400NamingTheProxy() throws Exception {
-        try (SignalingServer server = start(Map.of())) {
-            HttpResponse<String> response = get(server, "", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
-                    "Sec-WebSocket-Version", "13");
-            assertThat(response.statusCode()).isEqualTo(400);
-            assertThat(response.body()).contains("without its Upgrade header", "proxy");
-        }
+        HttpResponse<String> response = get(defaults, "", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version", "13");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("without its Upgrade header", "proxy");
     }
 
     @Test

@@ -123,8 +123,9 @@ export class SignalingClient extends EventTarget {
     this.stopped = false;
   }
 
-  /** Opens the socket (again, after close() or a fatal error). */
+  /** Opens the socket (again, after close() or a fatal error); does nothing while one is up. */
   connect() {
+    if (['connecting', 'registering', 'registered'].includes(this.state)) return this;
     this.stopped = false;
     clearTimeout(this.retryTimer);
     this.open();
