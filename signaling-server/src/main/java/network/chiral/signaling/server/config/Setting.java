@@ -31,6 +31,8 @@ public enum Setting {
             "Comma-separated CIDR blocks whose clients may read /metrics; others get 403."),
     DRAIN_SECONDS("SIGNALING_DRAIN_SECONDS", "5",
             "On SIGTERM or undeploy: seconds open sockets may stay before they are closed with 1001."),
+    SELF_TEST_PAGE("SIGNALING_SELF_TEST_PAGE", "true",
+            "true: a browser opening the root URL gets a page that runs two WebRTC peers through this server and says pass or fail; false: 404 there. /client.js is served either way."),
     CLUSTER_REDIS_URL("SIGNALING_CLUSTER_REDIS_URL", "",
             "Cluster mode: redis:// or rediss:// URL (password included) of the Redis all nodes share.", true),
     CLUSTER_REDIS_CA_FILE("SIGNALING_CLUSTER_REDIS_CA_FILE", "",
