@@ -185,9 +185,9 @@ class ClientModuleIT {
     }
 
     /**
-     * The resume token a {@code peers} reply carries goes back in the next connection's
-     * {@code register}, beside the id; without one, nothing is added. A stand-in socket plays the
-     * server, which does not offer resume yet.
+     * The client says it can resume ({@code "resume":""}); the token a {@code peers} reply
+     * carries goes back in the next connection's {@code register}, beside the id. A stand-in
+     * socket plays the server, so the exact frames can be checked.
      */
     @Test
     void theResumeTokenAPeersReplyOffersIsPresentedOnReconnect() throws Exception {
@@ -226,10 +226,10 @@ class ClientModuleIT {
                 return { offered, none, delays };
                 """);
 
-        assertThat(seen.getJsonArray("offered").toString()).isEqualTo("[{\"type\":\"register\",\"clientId\":\"r\"},"
+        assertThat(seen.getJsonArray("offered").toString()).isEqualTo("[{\"type\":\"register\",\"clientId\":\"r\",\"resume\":\"\"},"
                 + "{\"type\":\"register\",\"clientId\":\"r\",\"resume\":\"opaque-resume-token\"}]");
-        assertThat(seen.getJsonArray("none").toString()).isEqualTo("[{\"type\":\"register\",\"clientId\":\"r\"},"
-                + "{\"type\":\"register\",\"clientId\":\"r\"}]");
+        assertThat(seen.getJsonArray("none").toString()).isEqualTo("[{\"type\":\"register\",\"clientId\":\"r\",\"resume\":\"\"},"
+                + "{\"type\":\"register\",\"clientId\":\"r\",\"resume\":\"\"}]");
         List<Integer> delays = seen.getJsonArray("delays").getValuesAs(jakarta.json.JsonNumber.class).stream()
                 .map(jakarta.json.JsonNumber::intValue).toList();
         int[] full = {500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};

@@ -27,6 +27,7 @@ import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.RedisServer;
+import network.chiral.signaling.it.fixture.Resumable;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.TcpProxy;
@@ -126,6 +127,30 @@ class ClusterTakeoverIT {
                     .info("half-open takeover across nodes: id and offer back {} ms after the reconnect (probe {} ms)",
                             tookMillis, PROBE.toMillis());
         }
+    }
+
+    @Test
+    void aClientThatCanResumeComesBackThroughAnotherNodeWithWhatWasSentMeanwhile() throws Exception {
+        String id = "tablet-" + UUID.randomUUID();
+        PeerClient bob = peers.connect(uri(holderNode));
+        String b = "bob-" + UUID.randomUUID();
+        bob.register(b);
+        String token = Resumable.registerThenDrop(peers, holderNode, id);
+        bob.send(offer(id, "v=0 sent while it was away"));
+        bob.assertNothingPending();
+
+        PeerClient back = peers.connect(uri(claimantNode));
+        back.send(Resumable.register(id, token));
+
+        JsonObject reply = back.next();
+        assertThat(reply.getString("type")).as("peers comes first").isEqualTo("peers");
+        assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(id);
+        JsonObject held = back.next("offer");
+        assertThat(held.getString("from")).isEqualTo(b);
+        assertThat(held.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent while it was away");
+        bob.send(offer(id, "v=0 after"));
+        assertThat(back.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
+        bob.assertNothingPending();
     }
 
     @Test

@@ -72,10 +72,11 @@ sealed interface Envelope {
 
     /**
      * From {@code origin}, where a socket registers {@code id} which the receiving node holds:
-     * give it up if its socket is gone (probe it), or at once if {@code proven}, and answer
+     * give it up if its socket is gone (probe it), or at once if {@code proven} or if
+     * {@code resume} (empty: none) is the token that socket was offered, and answer
      * {@link Reclaimed} with {@code request}.
      */
-    record Reclaim(String origin, long request, boolean proven, String id) implements Envelope {
+    record Reclaim(String origin, long request, boolean proven, String resume, String id) implements Envelope {
     }
 
     /** The answer to {@link Reclaim} {@code request}: whether the id is free now. */
@@ -95,7 +96,8 @@ sealed interface Envelope {
             return "probe " + probe.origin() + " " + probe.id() + "\n";
         }
         if (this instanceof Reclaim reclaim) {
-            return "reclaim " + reclaim.origin() + " " + reclaim.request() + " " + (reclaim.proven() ? 1 : 0) + "\n" + reclaim.id();
+            return "reclaim " + reclaim.origin() + " " + reclaim.request() + " " + (reclaim.proven() ? 1 : 0) + " "
+                    + (reclaim.resume().isEmpty() ? "-" : reclaim.resume()) + "\n" + reclaim.id();
         }
         if (this instanceof Reclaimed reclaimed) {
             return "reclaimed " + reclaimed.request() + " " + (reclaimed.freed() ? 1 : 0) + "\n";
@@ -148,8 +150,9 @@ sealed interface Envelope {
                     }
                     return Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3]), unwritten));
                 case "reclaim":
-                    return words.length == 4 && !words[1].isEmpty() && !frame.isEmpty()
-                            ? Optional.of(new Reclaim(words[1], number(words[2]), flag(words[3]), frame))
+                    return words.length == 5 && !words[1].isEmpty() && !words[4].isEmpty() && !frame.isEmpty()
+                            ? Optional.of(new Reclaim(words[1], number(words[2]), flag(words[3]),
+                                    words[4].equals("-") ? "" : words[4], frame))
                             : Optional.empty();
                 case "reclaimed":
                     return words.length == 3

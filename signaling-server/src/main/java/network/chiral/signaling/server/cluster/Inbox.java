@@ -68,7 +68,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         void delivered(List<Long> ids);
 
         /** {@code origin} claims {@code id}, which this node holds; answer request {@code request}. */
-        void reclaimRequested(String origin, long request, boolean proven, String id);
+        void reclaimRequested(String origin, long request, boolean proven, String resume, String id);
 
         /** Another node's answer to this node's claim {@code request}. */
         void reclaimed(long request, boolean freed);
@@ -239,7 +239,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         } else if (envelope instanceof Envelope.Delivered delivered) {
             node.delivered(delivered.ids());
         } else if (envelope instanceof Envelope.Reclaim reclaim) {
-            node.reclaimRequested(reclaim.origin(), reclaim.request(), reclaim.proven(), reclaim.id());
+            node.reclaimRequested(reclaim.origin(), reclaim.request(), reclaim.proven(), reclaim.resume(), reclaim.id());
         } else if (envelope instanceof Envelope.Reclaimed reclaimed) {
             node.reclaimed(reclaimed.request(), reclaimed.freed());
         }

@@ -158,8 +158,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void reclaimRequested(String origin, long request, boolean proven, String id) {
-                RedisPeerDirectory.this.reclaimRequested(origin, request, proven, id);
+            public void reclaimRequested(String origin, long request, boolean proven, String resume, String id) {
+                RedisPeerDirectory.this.reclaimRequested(origin, request, proven, resume, id);
             }
 
             @Override
@@ -311,7 +311,7 @@ public final class RedisPeerDirectory implements PeerDirectory {
     }
 
     @Override
-    public CompletionStage<Boolean> reclaim(String id, boolean proven, Duration within) {
+    public CompletionStage<Boolean> reclaim(String id, boolean proven, String resume, Duration within) {
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         if (!available()) {
             answer.complete(false);
@@ -326,7 +326,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
                 return answer;
             }
             claims.put(request, answer);
-            if (link.sync().publish(ClusterScripts.inbox(holder), new Envelope.Reclaim(nodeId, request, proven, id).encode()) == 0) {
+            if (link.sync().publish(ClusterScripts.inbox(holder), new Envelope.Reclaim(nodeId, request, proven,
+                    resume == null ? "" : resume, id).encode()) == 0) {
                 // Nobody reads that node's inbox: it cannot give the id up; its heartbeat will.
                 claims.remove(request);
                 answer.complete(false);
@@ -345,14 +346,14 @@ public final class RedisPeerDirectory implements PeerDirectory {
     }
 
     /** Another node claims an id of this node. Redis I/O thread. */
-    private void reclaimRequested(String origin, long request, boolean proven, String id) {
+    private void reclaimRequested(String origin, long request, boolean proven, String resume, String id) {
         Peer holder = locals.get(id);
         if (holder == null) {
             // Not here (any more): free, or about to be.
             link.async().publish(ClusterScripts.inbox(origin), new Envelope.Reclaimed(request, true).encode());
             return;
         }
-        reclaims.reclaim(holder, id, proven, new Reclaims.Verdict() {
+        reclaims.reclaim(holder, id, proven, resume.isEmpty() ? null : resume, new Reclaims.Verdict() {
             @Override
             public void kept() {
                 link.async().publish(ClusterScripts.inbox(origin), new Envelope.Reclaimed(request, false).encode());

@@ -19,6 +19,8 @@ public enum Setting {
             "Outbound bytes queued for one socket before it is closed with 1008 as too slow."),
     TAKEOVER_PROBE_MILLIS("SIGNALING_TAKEOVER_PROBE_MILLIS", "2000",
             "When a socket registers an id another socket holds, how long the holder has to answer a ping before the newcomer takes the id over (0: never; the newcomer gets id-taken)."),
+    RESUME_SECONDS("SIGNALING_RESUME_SECONDS", "30",
+            "For clients that say they can resume: how long the id of a socket that dropped is kept for its next socket, relays to it held (0: never)."),
     PEERS_PUSH_MILLIS("SIGNALING_PEERS_PUSH_MILLIS", "1000",
             "When ids are registered or freed, registered sockets get a fresh 'peers' list, at most one per this many milliseconds (0: never)."),
     PEERS_PUSH_LIMIT("SIGNALING_PEERS_PUSH_LIMIT", "100",

@@ -35,6 +35,12 @@ public final class Peer {
     private long heldBytes;
     /** The server is closing the socket: relays to it are refused, so their senders are told. */
     private boolean leaving;
+    /** The socket dropped and its id waits for the client's next socket: relays to it are held. */
+    private boolean parked;
+    /** Most relays held for a parked id. */
+    private static final int PARKED_LIMIT = 1024;
+    /** The token that gives this socket's id to its next socket at once; {@code null} if none was offered. */
+    private volatile String resumeToken;
     private final long holdLimitBytes;
     private volatile Consumer<SignalMessage> watcher;
     private volatile boolean deltas;
@@ -118,9 +124,9 @@ public final class Peer {
                 return false;
             }
             if (held != null) {
-                accepted = heldBytes + frame.length() <= holdLimitBytes;
+                accepted = heldBytes + frame.length() <= holdLimitBytes && (!parked || held.size() < PARKED_LIMIT);
                 if (accepted) {
-                    held.add(new HeldRelay(frame, receivedNanos, deadlineMillis, written));
+                    held.add(new HeldRelay(frame, message, receivedNanos, deadlineMillis, written));
                     heldBytes += frame.length();
                 }
             } else {
@@ -141,7 +147,7 @@ public final class Peer {
      */
     public void holdRelays() {
         synchronized (gate) {
-            if (held == null && !leaving) {
+            if (held == null && !leaving && !parked) {
                 held = new ArrayList<>();
                 heldBytes = 0;
             }
@@ -165,7 +171,7 @@ public final class Peer {
     }
 
     private void queueHeld() {
-        if (held != null) {
+        if (held != null && !parked) {
             for (HeldRelay relay : held) {
                 if (!outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())
                         && relay.written() != null) {
@@ -176,7 +182,8 @@ public final class Peer {
         }
     }
 
-    private record HeldRelay(String frame, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
+    private record HeldRelay(String frame, SignalMessage message, long receivedNanos, long deadlineMillis,
+                              Consumer<Boolean> written) {
     }
 
     /** Queues a relay that arrived from another node, whose arrival time there is not known. */
@@ -205,6 +212,101 @@ public final class Peer {
     /** Sends a WebSocket ping; a live client answers with a pong. */
     public boolean ping() {
         return outbox.sendPing();
+    }
+
+    /** Offers this socket's next socket its id at once, to whoever presents {@code token}. */
+    public void offerResume(String token) {
+        this.resumeToken = token;
+    }
+
+    /** The resume token offered to this socket, or {@code null}. */
+    public String resumeToken() {
+        return resumeToken;
+    }
+
+    /** Whether {@code token} is the one this socket was offered. */
+    public boolean resumes(String token) {
+        String offered = resumeToken;
+        return token != null && offered != null && java.security.MessageDigest.isEqual(
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), offered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The socket dropped; its id is kept for the client's next socket, and relays to it are held
+     * meanwhile (up to {@value #PARKED_LIMIT}, and the send queue's bytes). Returns {@code false}
+     * when it cannot be: the server itself closed it.
+     */
+    public boolean park() {
+        synchronized (gate) {
+            if (leaving) {
+                return false;
+            }
+            parked = true;
+            if (held == null) {
+                held = new ArrayList<>();
+                heldBytes = 0;
+            }
+            return true;
+        }
+    }
+
+    /** Whether the socket dropped and its id waits for the client's next socket. */
+    public boolean isParked() {
+        synchronized (gate) {
+            return parked;
+        }
+    }
+
+    /**
+     * Ends the wait: what was held goes to {@code next}, the id's new socket on this node, ahead
+     * of anything held for it.
+     */
+    public void unparkTo(Peer next) {
+        next.inherit(endParking());
+    }
+
+    /** Ends the wait, nobody having come back in time: each held relay hears it was not written. */
+    public void unparkExpired() {
+        endParking().stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
+    }
+
+    /**
+     * Ends the wait, the id going to a socket on another node: returns what was held, in order,
+     * for that node.
+     */
+    public List<SignalMessage> unparkElsewhere() {
+        return endParking().stream().map(HeldRelay::message).toList();
+    }
+
+    private List<HeldRelay> endParking() {
+        synchronized (gate) {
+            if (!parked) {
+                return List.of();
+            }
+            parked = false;
+            leaving = true;
+            List<HeldRelay> relays = held == null ? List.of() : held;
+            held = null;
+            return relays;
+        }
+    }
+
+    /** Takes over relays held for this socket's id while its previous socket was gone. */
+    private void inherit(List<HeldRelay> relays) {
+        synchronized (gate) {
+            if (held != null) {
+                held.addAll(0, relays);
+                return;
+            }
+            for (HeldRelay relay : relays) {
+                if (leaving || !outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())) {
+                    if (relay.written() != null) {
+                        relay.written().accept(false);
+                    }
+                }
+            }
+        }
+        outbox.flush();
     }
 
     /**

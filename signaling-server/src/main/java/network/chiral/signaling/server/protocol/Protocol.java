@@ -73,7 +73,7 @@ public final class Protocol implements Registrations.Sockets {
         this.admission = parts.admission();
         this.shared = new Peer.Shared(codec, settings.sendQueueBytes(), events, clock, this::overflowed);
         this.registrations = new Registrations(directory, answers, parts.iceServers(), settings.peersListLimit(),
-                settings.protocol().takeoverProbe(), parts.scheduler(), clock, parts.changes(), this);
+                settings.protocol().takeoverProbe(), settings.protocol().resume(), parts.scheduler(), clock, parts.changes(), this);
         this.takeovers = registrations.takeovers();
         parts.reclaims().handleWith(registrations::reclaimedByOtherNode);
         this.changes = parts.changes();
@@ -190,7 +190,7 @@ public final class Protocol implements Registrations.Sockets {
         admission.closed(peer.remoteAddress());
         events.closed(code);
         String id = peer.id();
-        if (id != null) {
+        if (id != null && !registrations.park(peer, id, code)) {
             directory.release(id, peer);
             changes.left(id);
         }
@@ -266,7 +266,7 @@ public final class Protocol implements Registrations.Sockets {
         if (subject.isPresent() && !subject.get().equals(id)) {
             throw new Refusal(ErrorCode.FORBIDDEN, "this token may only register the id it was issued for");
         }
-        registrations.register(peer, id, register.wantsDeltas());
+        registrations.register(peer, id, register.wantsDeltas(), register.resume());
     }
 
     private void relay(Peer peer, Relay relay, long receivedNanos) throws Refusal {

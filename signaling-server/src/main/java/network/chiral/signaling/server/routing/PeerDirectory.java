@@ -60,12 +60,14 @@ public interface PeerDirectory {
 
     /**
      * Asks the node that holds {@code id} (another node: a {@link #register} said so with no
-     * holder) to give it up if its socket there is gone, or at once if {@code proven}. Completes
+     * holder) to give it up if its socket there is gone, or at once if {@code proven} or if
+     * {@code resume} is the token that socket was offered. Completes
      * with whether the id was freed, {@code false} if no answer came {@code within}; the caller
      * then registers it again. A local directory has no other node: it completes with
      * {@code false}.
      */
-    default java.util.concurrent.CompletionStage<Boolean> reclaim(String id, boolean proven, java.time.Duration within) {
+    default java.util.concurrent.CompletionStage<Boolean> reclaim(String id, boolean proven, String resume,
+                                                                  java.time.Duration within) {
         return java.util.concurrent.CompletableFuture.completedFuture(false);
     }
 

@@ -20,8 +20,9 @@ public final class Reclaims {
         /**
          * @param holder the socket of this node that holds {@code id}
          * @param proven whether the claimant's credential names the id (no probe needed)
+         * @param resume the resume token the claimant presented, or {@code null}
          */
-        void reclaim(Peer holder, String id, boolean proven, Verdict verdict);
+        void reclaim(Peer holder, String id, boolean proven, String resume, Verdict verdict);
     }
 
     /** The answer to one claim; exactly one of its methods is called, once. */
@@ -36,7 +37,7 @@ public final class Reclaims {
         void freed(List<SignalMessage> copies);
     }
 
-    private volatile Handler handler = (holder, id, proven, verdict) -> verdict.kept();
+    private volatile Handler handler = (holder, id, proven, resume, verdict) -> verdict.kept();
 
     /** Installs the protocol's handler; until then every holder keeps its id. */
     public void handleWith(Handler protocol) {
@@ -44,7 +45,7 @@ public final class Reclaims {
     }
 
     /** Hands a claim to the protocol. */
-    public void reclaim(Peer holder, String id, boolean proven, Verdict verdict) {
-        handler.reclaim(holder, id, proven, verdict);
+    public void reclaim(Peer holder, String id, boolean proven, String resume, Verdict verdict) {
+        handler.reclaim(holder, id, proven, resume, verdict);
     }
 }

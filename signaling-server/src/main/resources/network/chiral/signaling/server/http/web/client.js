@@ -185,7 +185,7 @@ export class SignalingClient extends EventTarget {
       const register = { type: 'register', clientId: this.id };
       if (this.options.updates !== 'list') register.updates = this.options.updates;
       if (token && this.options.tokenIn === 'register') register.token = token;
-      if (this.resumeToken) register.resume = this.resumeToken;
+      if (this.options.resume !== false) register.resume = this.resumeToken || '';
       this.write(register);
       this.startPings();
     };
