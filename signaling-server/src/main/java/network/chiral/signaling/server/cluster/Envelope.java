@@ -141,14 +141,9 @@ sealed interface Envelope {
                             ? Optional.of(new Probe(words[1], number(words[2])))
                             : Optional.empty();
                 case "confirm":
-                    if (words.length < 4 || words[1].isEmpty() || words.length > 4 + IDS_PER_RECEIPT) {
-                        return Optional.empty();
-                    }
-                    List<Long> unwritten = new ArrayList<>(words.length - 4);
-                    for (int i = 4; i < words.length; i++) {
-                        unwritten.add(number(words[i]));
-                    }
-                    return Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3]), unwritten));
+                    return words.length >= 4 && !words[1].isEmpty()
+                            ? Optional.of(new Confirm(words[1], number(words[2]), Long.parseLong(words[3]), numbers(words, 4)))
+                            : Optional.empty();
                 case "reclaim":
                     return words.length == 5 && !words[1].isEmpty() && !words[4].isEmpty() && !frame.isEmpty()
                             ? Optional.of(new Reclaim(words[1], number(words[2]), flag(words[3]),
@@ -159,14 +154,9 @@ sealed interface Envelope {
                             ? Optional.of(new Reclaimed(number(words[1]), flag(words[2])))
                             : Optional.empty();
                 case "delivered":
-                    if (words.length < 2 || words[1].isEmpty() || words.length > 2 + IDS_PER_RECEIPT) {
-                        return Optional.empty();
-                    }
-                    List<Long> ids = new ArrayList<>(words.length - 2);
-                    for (int i = 2; i < words.length; i++) {
-                        ids.add(number(words[i]));
-                    }
-                    return Optional.of(new Delivered(words[1], ids));
+                    return words.length >= 2 && !words[1].isEmpty()
+                            ? Optional.of(new Delivered(words[1], numbers(words, 2)))
+                            : Optional.empty();
                 default:
                     return Optional.empty();
             }
@@ -174,6 +164,18 @@ sealed interface Envelope {
             // NumberFormatException included: a message this version cannot read is ignored.
             return Optional.empty();
         }
+    }
+
+    /** Relay numbers from {@code words[from]} on: at most {@link #IDS_PER_RECEIPT} of them. */
+    private static List<Long> numbers(String[] words, int from) {
+        if (words.length - from > IDS_PER_RECEIPT) {
+            throw new IllegalArgumentException("too many relay numbers: " + (words.length - from));
+        }
+        List<Long> ids = new ArrayList<>(words.length - from);
+        for (int i = from; i < words.length; i++) {
+            ids.add(number(words[i]));
+        }
+        return ids;
     }
 
     private static boolean flag(String word) {
