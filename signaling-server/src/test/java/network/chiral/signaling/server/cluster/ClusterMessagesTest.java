@@ -21,6 +21,14 @@ class ClusterMessagesTest {
         assertThat(Envelope.decode(confirm.encode())).contains(confirm);
         Envelope receipt = new Envelope.Delivered("node-3", java.util.List.of(1L, 2L, 30L));
         assertThat(Envelope.decode(receipt.encode())).contains(receipt);
+        Envelope confirmWithOpen = new Envelope.Confirm("node-2", 4, 9, java.util.List.of(5L, 6L));
+        assertThat(Envelope.decode(confirmWithOpen.encode())).contains(confirmWithOpen);
+        Envelope reclaim = new Envelope.Reclaim("node-1", 3, false, "tok_EN-1234567890abcdef", "an id with spaces\nand a newline");
+        assertThat(Envelope.decode(reclaim.encode())).contains(reclaim);
+        Envelope proven = new Envelope.Reclaim("node-1", 4, true, "", "id");
+        assertThat(Envelope.decode(proven.encode())).contains(proven);
+        Envelope reclaimed = new Envelope.Reclaimed(3, true);
+        assertThat(Envelope.decode(reclaimed.encode())).contains(reclaimed);
     }
 
     @Test
@@ -31,6 +39,9 @@ class ClusterMessagesTest {
         assertThat(Envelope.decode("forward node-1 x 5\n{}")).isEmpty();
         assertThat(Envelope.decode("returned 5 lost\n")).isEmpty();
         assertThat(Envelope.decode("delivered node-1 1 -2\n")).isEmpty();
+        assertThat(Envelope.decode("delivered node-1" + " 1".repeat(Envelope.IDS_PER_RECEIPT + 1) + "\n")).isEmpty();
+        assertThat(Envelope.decode("reclaim node-1 3 2 -\nid")).as("not a flag").isEmpty();
+        assertThat(Envelope.decode("reclaim node-1 3 1 -\n")).as("no id").isEmpty();
         assertThat(Envelope.decode("probe node-1\n")).isEmpty();
         assertThat(Envelope.decode("probe node-1 -3\n")).isEmpty();
         assertThat(Envelope.decode("confirm  7 1\n")).isEmpty();
