@@ -12,8 +12,11 @@ import jakarta.json.bind.annotation.JsonbProperty;
  * @param updates  how the socket wants to hear of peers coming and going: {@code "list"} (the
  *                 default: fresh {@code peers} lists) or {@code "delta"} ({@code peer-joined}
  *                 and {@code peer-left}); additive
+ * @param resume   present when the client can resume: empty on a first register, else the
+ *                 token of the {@code peers} reply its previous socket got, which gives it its id
+ *                 back at once (additive: older clients never send it)
  */
-public record Register(String clientId, String token, String updates) implements SignalMessage {
+public record Register(String clientId, String token, String updates, String resume) implements SignalMessage {
     /** Fresh {@code peers} lists: what every client gets unless it asks otherwise. */
     public static final String LIST = "list";
     /** {@code peer-joined} and {@code peer-left} messages instead of lists. */
@@ -22,23 +25,29 @@ public record Register(String clientId, String token, String updates) implements
     /** The canonical constructor, marked for JSON-B because the record has others. */
     @JsonbCreator
     public Register(@JsonbProperty("clientId") String clientId, @JsonbProperty("token") String token,
-                    @JsonbProperty("updates") String updates) {
+                    @JsonbProperty("updates") String updates, @JsonbProperty("resume") String resume) {
         this.clientId = Fields.require(clientId, "register", "clientId");
         this.token = token;
         if (updates != null && !updates.equals(LIST) && !updates.equals(DELTA)) {
             throw new MissingFieldException("register", "updates", "'list' or 'delta'");
         }
         this.updates = updates;
+        this.resume = resume;
+    }
+
+    /** A register with a token and how it wants updates, not asking to resume. */
+    public Register(String clientId, String token, String updates) {
+        this(clientId, token, updates, null);
     }
 
     /** A register with a token and the default updates. */
     public Register(String clientId, String token) {
-        this(clientId, token, null);
+        this(clientId, token, null, null);
     }
 
     /** A register without a token, as the original protocol has it. */
     public Register(String clientId) {
-        this(clientId, null, null);
+        this(clientId, null, null, null);
     }
 
     /** Whether the socket asked for deltas instead of lists. */
@@ -46,9 +55,15 @@ public record Register(String clientId, String token, String updates) implements
         return DELTA.equals(updates);
     }
 
+    /** Whether the client can resume (it sent {@code resume}, a token or empty). */
+    public boolean canResume() {
+        return resume != null;
+    }
+
     @Override
     public String toString() {
         // A record prints every component; a credential must never reach a log.
-        return "Register[clientId=" + clientId + (token == null ? "" : ", token=(redacted)") + "]";
+        return "Register[clientId=" + clientId + (token == null ? "" : ", token=(redacted)")
+                + (resume == null ? "" : ", resume=(redacted)") + "]";
     }
 }

@@ -17,6 +17,8 @@
  *       jar's lifecycle, the WAR's settings and undeploy, Docker and systemd files.
  *   <li>{@link network.chiral.signaling.it.operations}: metrics, logs, draining, monitoring files.
  *   <li>{@link network.chiral.signaling.it.robustness}: hostile input and slow readers.
+ *   <li>{@link network.chiral.signaling.it.browser}: the server's web files in a real browser: the
+ *       self-test page on every form and the JavaScript client module.
  *   <li>{@link network.chiral.signaling.it.load}: the load tool and the benchmark.
  * </ul>
  *

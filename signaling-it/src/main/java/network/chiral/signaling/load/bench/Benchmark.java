@@ -329,8 +329,8 @@ public final class Benchmark {
                         startup, seconds);
             }
         }
-        // Let the server see every close before the next phase.
-        Thread.sleep(3000);
+        // The next phase starts once the server has seen every close.
+        server.awaitNoConnections(Duration.ofSeconds(30));
         return result;
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -135,6 +136,38 @@ final class ServerUnderTest implements AutoCloseable {
 
     boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * TCP connections to the server's port that the server has not finished with (any state but
+     * LISTEN, TIME_WAIT and CLOSE), from the kernel's own tables: the same count whatever server
+     * this is.
+     */
+    int openConnections() throws IOException {
+        String localPort = String.format(Locale.ROOT, ":%04X", port);
+        int open = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (!Files.exists(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path)) {
+                String[] fields = line.trim().split("\\s+");
+                // local_address is field 1 (ADDR:PORT in hex), st is field 3: 0A LISTEN, 06 TIME_WAIT, 07 CLOSE.
+                if (fields.length > 3 && fields[1].endsWith(localPort) && !List.of("0A", "06", "07").contains(fields[3])) {
+                    open++;
+                }
+            }
+        }
+        return open;
+    }
+
+    /** Waits until every connection to the server has closed, or {@code limit} has passed. */
+    void awaitNoConnections(Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (openConnections() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     /** Resident set size in bytes, from {@code /proc/<pid>/status}. */

@@ -7,30 +7,35 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import network.chiral.signaling.api.Relay;
 
 /**
- * Relays this node has published to other nodes' inboxes, kept until those nodes confirm
- * they read them.
+ * Relays this node has forwarded to other nodes, kept until they are settled: confirmed read,
+ * or answered to their sender. Each relay is settled exactly once, whoever gets there first
+ * (a probe's answer, a receipt, a relay coming back, the deadline), so its sender hears at
+ * most one answer.
  *
  * <p>Redis still counts a subscriber that has stopped reading (a node frozen, or cut off
  * without its connection being reset) as a receiver, so a PUBLISH that reached "one
  * receiver" proves nothing. Every tick, this node sends a {@link Envelope.Probe} through the
  * same connection as its relays to each node that has relays awaiting confirmation. Redis
  * keeps one connection's messages in order, so the answer to a probe confirms every relay
- * published before it. When a node with relays awaiting confirmation has answered nothing
- * for the deadline, those relays are handed back to be reported undeliverable, and the node
- * becomes suspect: relays to it are refused at once until it answers a probe again. So a
- * relay is either read by its node or answered, never silently lost.
+ * published before it, unless the answering subscription is not the one those relays went to
+ * (its epoch changed: Redis dropped it, or restarted); then the relays it does not name in a
+ * receipt ({@link Envelope.Delivered}) are answered as lost.
  *
- * <p>Progress, not age, decides: a busy node whose inbox runs a second behind still answers
- * every probe, late, and loses nothing. A pause of this node itself (a long GC) is not held
- * against the others: after one, every node gets a full deadline again.
+ * <p>A relay not confirmed within the deadline of being sent is answered {@code unavailable},
+ * and its node becomes suspect: relays to it are refused at once until it answers a probe
+ * again. The receiving node never delivers a relay after half that deadline
+ * ({@link Envelope.Forward#expiresAt}), so a relay answered {@code unavailable} does not
+ * arrive later. A pause of this node itself (a long GC) is not held against the others:
+ * after one, every relay gets a full deadline again.
  *
- * <p>Thread-safe: senders record relays, the cluster thread ticks, a Redis I/O thread
- * records answers.
+ * <p>Thread-safe: senders open relays, the cluster thread ticks, a Redis I/O thread records
+ * answers.
  */
 final class Confirmations {
     /** A probe to send: {@code node}'s inbox gets {@code id}. */
@@ -47,17 +52,28 @@ final class Confirmations {
     record Tick(List<Probe> probes, List<Relay> expired, List<String> suspected) {
     }
 
-    private record Entry(long seq, long sentNanos, Relay relay) {
+    /**
+     * A relay not yet settled.
+     *
+     * @param relay     what is needed to answer its sender (not its payload)
+     * @param sentNanos when it was opened
+     * @param expiresAt when the receiving node stops delivering it (epoch milliseconds)
+     */
+    record Pending(Relay relay, long sentNanos, long expiresAt) {
     }
 
-    /** One remote node's relays awaiting confirmation. Guarded by itself. */
+    /** A published relay: {@code seq} orders it among those published to its node. */
+    private record Entry(long seq, long id) {
+    }
+
+    /** One remote node's published relays awaiting confirmation. Guarded by itself. */
     private static final class Watch {
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
-        /** Outstanding probes by id, oldest first. */
+        /** Outstanding probes by id, oldest first, each with the last seq it covers. */
         final TreeMap<Long, Long> covers = new TreeMap<>();
         long seq;
-        /** When the node last answered a probe. */
-        long heard = Long.MIN_VALUE;
+        /** The epoch of the node's subscription as its last answer named it; 0 before any. */
+        long epoch;
         boolean suspect;
         boolean closed;
     }
@@ -68,11 +84,15 @@ final class Confirmations {
     private final long deadlineNanos;
     private final int capacity;
     private final LongSupplier clock;
+    private final ConcurrentMap<Long, Pending> unsettled = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Watch> watches = new ConcurrentHashMap<>();
+    private final AtomicLong relayIds = new AtomicLong();
     private long probeIds;
     private long lastTick;
     /** When this node last came out of a pause of its own. */
     private long resumed;
+    /** Since when this node's own connection to Redis has been down; 0 while it is up. */
+    private long linkDownSince;
 
     /**
      * @param deadline how long a relay may stay unconfirmed
@@ -98,13 +118,28 @@ final class Confirmations {
         }
     }
 
-    /** {@code relay} has just been published to {@code node}'s inbox (the reply has come back). */
-    void forwarded(String node, Relay relay) {
+    /**
+     * Opens a relay about to be published, before it is: whatever comes back for it, even
+     * before the publish returns, finds it.
+     *
+     * @param expiresAt when the receiving node must stop delivering it (epoch milliseconds)
+     * @return its number, to put in its envelope
+     */
+    long open(Relay relay, long expiresAt) {
+        long id = relayIds.incrementAndGet();
+        unsettled.put(id, new Pending(relay, clock.getAsLong(), expiresAt));
+        return id;
+    }
+
+    /** Relay {@code id} has been published to {@code node}'s inbox (the reply has come back). */
+    void published(String node, long id) {
         while (true) {
             Watch watch = watches.computeIfAbsent(node, n -> new Watch());
             synchronized (watch) {
                 if (!watch.closed) {
-                    watch.entries.addLast(new Entry(++watch.seq, clock.getAsLong(), relay));
+                    if (unsettled.containsKey(id)) {
+                        watch.entries.addLast(new Entry(++watch.seq, id));
+                    }
                     return;
                 }
             }
@@ -114,39 +149,98 @@ final class Confirmations {
     }
 
     /**
-     * {@code node} answered probe {@code id}: every relay published before that probe is read.
+     * Settles relay {@code id} if nothing has yet: the caller then answers for it.
      *
-     * @return whether {@code node} was suspect until now
+     * @return the relay, or {@code null} if it was settled already (confirmed, or answered)
      */
-    boolean confirmed(String node, long id) {
+    Pending settle(long id) {
+        return unsettled.remove(id);
+    }
+
+    /** {@code node} delivered these relays (a receipt): settled, nothing to answer. */
+    void delivered(List<Long> ids) {
+        for (long id : ids) {
+            unsettled.remove(id);
+        }
+    }
+
+    /**
+     * What an answer to a probe did.
+     *
+     * @param recovered whether the node was suspect until now
+     * @param lost      relays it cannot vouch for: sent to a subscription of it that is gone
+     */
+    record Answer(boolean recovered, List<Relay> lost) {
+        static final Answer NONE = new Answer(false, List.of());
+    }
+
+    /**
+     * {@code node} answered probe {@code id} from its subscription {@code epoch}; it vouches for
+     * every relay published before that probe except {@code unwritten}, which stay open until a
+     * receipt, a return or the deadline settles them.
+     */
+    Answer confirmed(String node, long id, long epoch, List<Long> unwritten) {
         Watch watch = watches.get(node);
         if (watch == null) {
-            return false;
+            return Answer.NONE;
         }
         synchronized (watch) {
             Long covers = watch.covers.get(id);
             if (covers == null) {
                 // Not a probe of this watch (an earlier one, for a node forgotten since).
-                return false;
+                return Answer.NONE;
             }
+            boolean newSubscription = watch.epoch != 0 && watch.epoch != epoch;
+            watch.epoch = epoch;
             // Answers come in order: probes older than this one are answered by it too.
             watch.covers.headMap(id, true).clear();
-            watch.heard = clock.getAsLong();
+            List<Relay> lost = new ArrayList<>();
+            java.util.Set<Long> open = unwritten.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(unwritten);
+            ArrayDeque<Entry> kept = new ArrayDeque<>();
             while (!watch.entries.isEmpty() && watch.entries.peekFirst().seq() <= covers) {
-                watch.entries.pollFirst();
+                Entry entry = watch.entries.pollFirst();
+                if (open.contains(entry.id())) {
+                    kept.add(entry);
+                    continue;
+                }
+                Pending pending = unsettled.remove(entry.id());
+                if (pending != null && newSubscription) {
+                    // Published to the subscription Redis dropped, and named in no receipt.
+                    lost.add(pending.relay());
+                }
+            }
+            while (!kept.isEmpty()) {
+                watch.entries.addFirst(kept.pollLast());
             }
             boolean was = watch.suspect;
             watch.suspect = false;
-            return was;
+            return new Answer(was, lost);
         }
     }
 
-    /** Expires what waited too long and names the probes to send. Cluster thread only. */
-    Tick tick() {
+    /**
+     * Expires what waited too long and names the probes to send. Cluster thread only.
+     *
+     * @param linkOpen whether this node's own connection to Redis is up: while it is down (for
+     *                 up to three deadlines: a Redis restart), answers and receipts cannot reach
+     *                 this node, so nothing is expired, and after it every relay gets a full
+     *                 deadline again
+     */
+    Tick tick(boolean linkOpen) {
         long now = clock.getAsLong();
         if (now - lastTick > deadlineNanos / 2) {
             // This node was paused (or starved of CPU): answers may be waiting unread.
             resumed = now;
+        }
+        if (linkOpen) {
+            linkDownSince = 0;
+        } else {
+            if (linkDownSince == 0) {
+                linkDownSince = now;
+            }
+            if (now - linkDownSince <= 3 * deadlineNanos) {
+                resumed = now;
+            }
         }
         lastTick = now;
         List<Probe> probes = new ArrayList<>();
@@ -154,14 +248,22 @@ final class Confirmations {
         List<String> suspected = new ArrayList<>();
         watches.forEach((node, watch) -> {
             synchronized (watch) {
-                Entry oldest = watch.entries.peekFirst();
-                if (oldest != null && now - Math.max(Math.max(oldest.sentNanos(), watch.heard), resumed) > deadlineNanos) {
-                    watch.entries.forEach(entry -> expired.add(entry.relay()));
-                    watch.entries.clear();
-                    if (!watch.suspect) {
-                        watch.suspect = true;
-                        suspected.add(node);
+                boolean expiredAny = false;
+                while (!watch.entries.isEmpty()) {
+                    long head = watch.entries.peekFirst().id();
+                    Pending pending = unsettled.get(head);
+                    if (pending != null && now - Math.max(pending.sentNanos(), resumed) <= deadlineNanos) {
+                        break;
                     }
+                    watch.entries.pollFirst();
+                    if (pending != null && unsettled.remove(head, pending)) {
+                        expired.add(pending.relay());
+                        expiredAny = true;
+                    }
+                }
+                if (expiredAny && !watch.suspect) {
+                    watch.suspect = true;
+                    suspected.add(node);
                 }
                 if (!watch.entries.isEmpty() || watch.suspect) {
                     long id = ++probeIds;
@@ -174,13 +276,18 @@ final class Confirmations {
                 }
             }
         });
-        return new Tick(probes, expired, suspected);
+        return new Tick(linkOpen ? probes : List.of(), expired, suspected);
+    }
+
+    /** {@link #tick(boolean)} with the link up. */
+    Tick tick() {
+        return tick(true);
     }
 
     /**
      * {@code node} is gone from the cluster: stop watching it.
      *
-     * @return its relays that were never confirmed
+     * @return its relays that were never settled
      */
     List<Relay> forget(String node) {
         Watch watch = watches.remove(node);
@@ -189,20 +296,20 @@ final class Confirmations {
         }
         synchronized (watch) {
             watch.closed = true;
-            List<Relay> unconfirmed = watch.entries.stream().map(Entry::relay).toList();
+            List<Relay> unconfirmed = new ArrayList<>();
+            for (Entry entry : watch.entries) {
+                Pending pending = unsettled.remove(entry.id());
+                if (pending != null) {
+                    unconfirmed.add(pending.relay());
+                }
+            }
             watch.entries.clear();
             return unconfirmed;
         }
     }
 
-    /** Relays awaiting confirmation, all nodes together. */
+    /** Relays not yet settled, all nodes together. */
     int pending() {
-        int pending = 0;
-        for (Watch watch : watches.values()) {
-            synchronized (watch) {
-                pending += watch.entries.size();
-            }
-        }
-        return pending;
+        return unsettled.size();
     }
 }

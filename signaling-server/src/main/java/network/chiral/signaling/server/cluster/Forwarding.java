@@ -44,44 +44,53 @@ final class Forwarding {
         this.confirmations = confirmations;
     }
 
-    /** Sends {@code relay} (already stamped) to the node holding {@code relay.to()}. */
-    Delivery forward(Relay relay) {
+    /**
+     * Sends {@code relay} (already stamped) to the node holding {@code relay.to()}; that node
+     * delivers it only until {@code expiresAt} (epoch milliseconds).
+     */
+    Delivery forward(Relay relay, long expiresAt) {
         String to = relay.to();
-        String envelope = new Envelope.Forward(nodeId, codec.encode(relay.message())).encode();
+        long id = confirmations.open(withoutPayload(relay), expiresAt);
+        String envelope = new Envelope.Forward(nodeId, id, expiresAt, codec.encode(relay.message())).encode();
         try {
             String node = routes.node(to);
             if (node != null) {
                 if (confirmations.refuses(node)) {
-                    return Delivery.UNAVAILABLE;
+                    return answered(id, Delivery.UNAVAILABLE);
                 }
                 if (link.sync().publish(ClusterScripts.inbox(node), envelope) > 0) {
-                    confirmations.forwarded(node, withoutPayload(relay));
+                    confirmations.published(node, id);
                     return Delivery.FORWARDED;
                 }
                 // Nobody listens on that node's inbox: it died or lost Redis.
                 routes.forgetNode(node);
-                return Delivery.UNAVAILABLE;
+                return answered(id, Delivery.UNAVAILABLE);
             }
             List<Object> routed = ClusterScripts.ROUTE.run(link.sync(), nodeId, to, envelope);
             String owner = (String) routed.get(0);
             if (owner.isEmpty()) {
-                return Delivery.NOT_FOUND;
+                return answered(id, Delivery.NOT_FOUND);
             }
             if ((Long) routed.get(1) == 0) {
-                return Delivery.UNAVAILABLE;
+                return answered(id, Delivery.UNAVAILABLE);
             }
-            if (confirmations.refuses(owner)) {
-                // Published already, but its node has not been reading: it may never arrive.
-                return Delivery.UNAVAILABLE;
-            }
-            confirmations.forwarded(owner, withoutPayload(relay));
+            // Published already; if its node has not been reading, the probes will tell.
+            confirmations.published(owner, id);
             routes.learn(to, owner);
             return Delivery.FORWARDED;
         } catch (RedisException e) {
             // Whether Redis as a whole is away is for the connection and the heartbeat to say.
             LOG.atDebug().addKeyValue("cause", e.toString()).log("a relay to another node failed");
-            return Delivery.UNAVAILABLE;
+            return answered(id, Delivery.UNAVAILABLE);
         }
+    }
+
+    /**
+     * The sender's answer for relay {@code id}, unless something else answered for it while
+     * it was being published (it came back already): then there is nothing more to say.
+     */
+    private Delivery answered(long id, Delivery outcome) {
+        return confirmations.settle(id) != null ? outcome : Delivery.FORWARDED;
     }
 
     /**
@@ -108,7 +117,7 @@ final class Forwarding {
      * @return relays that waited too long: their senders must hear they may not have arrived
      */
     List<Relay> tick() {
-        Confirmations.Tick tick = confirmations.tick();
+        Confirmations.Tick tick = confirmations.tick(link.open());
         for (String node : tick.suspected()) {
             routes.forgetNode(node);
             LOG.atWarn().addKeyValue("nodeId", node).addKeyValue("unconfirmed", tick.expired().size())
@@ -123,11 +132,32 @@ final class Forwarding {
         return tick.expired();
     }
 
-    /** {@code node} answered probe {@code id}. Redis I/O thread: never blocks. */
-    void confirmed(String node, long id) {
-        if (confirmations.confirmed(node, id)) {
+    /**
+     * {@code node} answered probe {@code id} from its subscription {@code epoch}, naming the
+     * relays it has not yet written. Redis I/O thread: never blocks.
+     *
+     * @return relays that went to a subscription of that node which Redis has since dropped
+     */
+    List<Relay> confirmed(String node, long id, long epoch, List<Long> unwritten) {
+        Confirmations.Answer answer = confirmations.confirmed(node, id, epoch, unwritten);
+        if (answer.recovered()) {
             LOG.atInfo().addKeyValue("nodeId", node).log("cluster node answers again");
         }
+        if (!answer.lost().isEmpty()) {
+            LOG.atWarn().addKeyValue("nodeId", node).addKeyValue("lost", answer.lost().size())
+                    .log("cluster node lost its Redis subscription; relays sent to it meanwhile are answered 'unavailable'");
+        }
+        return answer.lost();
+    }
+
+    /** Settles relay {@code id} if nothing has yet; {@code null} if something already has. */
+    Confirmations.Pending settle(long id) {
+        return confirmations.settle(id);
+    }
+
+    /** {@code node}'s receipt: these relays were delivered. */
+    void delivered(List<Long> ids) {
+        confirmations.delivered(ids);
     }
 
     /** {@code node} has left the cluster; returns its relays that it never confirmed. */

@@ -165,7 +165,9 @@ final class Membership {
         for (String id : taken) {
             Peer peer = locals.get(id);
             if (peer != null && locals.remove(id, peer)) {
-                LOG.atWarn().addKeyValue("clientId", id).log("id registered on another node while Redis was away; disconnecting");
+                LOG.atWarn().addKeyValue("clientId", id)
+                        .log("id registered on another node while this node could not renew its claim (Redis "
+                                + "unreachable, or this node frozen or cut off past its heartbeat); closing this node's socket for it");
                 peer.close(CloseCodes.GOING_AWAY, "client id registered on another node");
             }
         }

@@ -1,12 +1,16 @@
 package network.chiral.signaling.server.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +20,12 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.api.SignalCodec;
+import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.config.ClusterSettings;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.routing.PeerChanges;
 import network.chiral.signaling.server.routing.PeerDirectory;
+import network.chiral.signaling.server.routing.Reclaims;
 
 /**
  * The peer directory of one node in a cluster that shares its peers through Redis. Sockets
@@ -52,29 +58,61 @@ public final class RedisPeerDirectory implements PeerDirectory {
     private final RouteCache routes = new RouteCache(ROUTE_CACHE_CAPACITY);
     /** Probes and expiries run apart from the heartbeat, which may wait on Redis. */
     private final ScheduledExecutorService confirmer;
+    /** Sends receipts for delivered relays, batching what piles up while one is sent. */
+    private final java.util.concurrent.ExecutorService receipts;
     private final RedisLink link;
     private final Forwarding forwarding;
     private final Membership membership;
     private final LateOutcomes late;
     private final PeerChanges changes;
+    private final Inbox inbox;
+    private final Reclaims reclaims;
+    /** This node's claims on ids other nodes hold, awaiting their answers. */
+    private final ConcurrentMap<Long, CompletableFuture<Boolean>> claims = new ConcurrentHashMap<>();
+    private final AtomicLong claimRequests = new AtomicLong();
+    /** Relays owed to whoever registers an id this node gave up to another node's claim. */
+    private final ConcurrentMap<String, Owed> owed = new ConcurrentHashMap<>();
+
+    /** Relays a given-up holder was sent while it was probed; dropped if nobody claims the id by {@code untilNanos}. */
+    private record Owed(List<SignalMessage> relays, long untilNanos) {
+    }
+
+    /** How long relays owed to an id's next holder are kept. */
+    private static final long OWED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final SignalCodec codec;
+    /**
+     * How long after it was sent a relay may still be delivered on another node: half the time
+     * its sender waits for a confirmation, so one answered {@code unavailable} never arrives.
+     */
+    private final long deliverWithinMillis;
 
     /**
      * Builds the node's directory; nothing connects until {@link #join}.
      *
      * @param late    where relays found undeliverable after {@link #deliver} returned are reported
-     * @param changes marked whenever an id is registered or freed anywhere in the cluster
+     * @param changes  marked whenever an id is registered or freed anywhere in the cluster
+     * @param reclaims where other nodes' claims on this node's ids are decided
      */
-    public RedisPeerDirectory(ClusterSettings settings, SignalCodec codec, LateOutcomes late, PeerChanges changes) {
+    public RedisPeerDirectory(ClusterSettings settings, SignalCodec codec, LateOutcomes late, PeerChanges changes,
+                              Reclaims reclaims) {
         this.settings = settings;
         this.nodeId = settings.nodeId();
         this.late = late;
         this.changes = changes;
+        this.codec = codec;
+        this.reclaims = reclaims;
+        this.deliverWithinMillis = settings.commandTimeout().toMillis() / 2;
+        this.receipts = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "signaling-cluster-receipts");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.confirmer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-cluster-confirm");
             thread.setDaemon(true);
             return thread;
         });
-        Inbox inbox = new Inbox(codec, routes, new Inbox.Node() {
+        this.inbox = new Inbox(codec, routes, new Inbox.Node() {
             @Override
             public String id() {
                 return nodeId;
@@ -86,18 +124,32 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
-            public void sendBack(String origin, Envelope envelope) {
-                link.async().publish(ClusterScripts.inbox(origin), envelope.encode());
+            public CompletionStage<?> sendBack(String origin, Envelope envelope) {
+                return link.async().publish(ClusterScripts.inbox(origin), envelope.encode());
             }
 
             @Override
-            public void notFound(Peer sender, Relay relay) {
-                late.undelivered(sender, relay, Delivery.NOT_FOUND);
+            public void soon(Runnable task) {
+                try {
+                    receipts.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Stopping: the leave sends what is pending.
+                }
             }
 
             @Override
-            public void confirmed(String node, long id) {
-                forwarding.confirmed(node, id);
+            public void returned(Envelope.Returned returned) {
+                RedisPeerDirectory.this.returned(returned);
+            }
+
+            @Override
+            public void confirmed(String node, long id, long epoch, List<Long> unwritten) {
+                unreachable(forwarding.confirmed(node, id, epoch, unwritten));
+            }
+
+            @Override
+            public void delivered(List<Long> ids) {
+                forwarding.delivered(ids);
             }
 
             @Override
@@ -106,17 +158,34 @@ public final class RedisPeerDirectory implements PeerDirectory {
             }
 
             @Override
+            public void reclaimRequested(String origin, long request, boolean proven, String resume, String id) {
+                RedisPeerDirectory.this.reclaimRequested(origin, request, proven, resume, id);
+            }
+
+            @Override
+            public void reclaimed(long request, boolean freed) {
+                CompletableFuture<Boolean> claim = claims.remove(request);
+                if (claim != null) {
+                    claim.complete(freed);
+                }
+            }
+
+            @Override
             public void membershipChanged(RouteNotice notice) {
                 // This node's own changes were recorded as they happened.
                 if (notice instanceof RouteNotice.Claimed claimed && !claimed.node().equals(nodeId)) {
                     changes.joined(claimed.id());
+                    Owed relays = owed.remove(claimed.id());
+                    if (relays != null) {
+                        deliverOwed(relays);
+                    }
                 } else if (notice instanceof RouteNotice.Released released && !released.node().equals(nodeId)) {
                     changes.left(released.id());
                 } else if (notice instanceof RouteNotice.Gone gone && !gone.node().equals(nodeId)) {
                     changes.unknown();
                 }
             }
-        });
+        }, System::currentTimeMillis);
         this.link = new RedisLink(settings, inbox, this::connectionChanged, ClusterScripts.inbox(nodeId), ClusterScripts.ROUTES);
         this.forwarding = new Forwarding(nodeId, codec, link, routes,
                 new Confirmations(settings.commandTimeout(), UNCONFIRMED_CAPACITY, System::nanoTime));
@@ -229,12 +298,150 @@ public final class RedisPeerDirectory implements PeerDirectory {
     public Delivery deliver(Relay relay, long receivedNanos) {
         Peer local = locals.get(relay.to());
         if (local != null) {
-            return local.relay(relay.message(), receivedNanos) ? Delivery.DELIVERED : Delivery.DROPPED;
+            return local.relay(relay.message(), receivedNanos, Peer.NO_DEADLINE, written -> {
+                if (!written) {
+                    unreachable(List.of(relay), Delivery.DROPPED);
+                }
+            }) ? Delivery.DELIVERED : Delivery.DROPPED;
         }
         if (!available()) {
             return Delivery.UNAVAILABLE;
         }
-        return forwarding.forward(relay);
+        return forwarding.forward(relay, System.currentTimeMillis() + deliverWithinMillis);
+    }
+
+    @Override
+    public CompletionStage<Boolean> reclaim(String id, boolean proven, String resume, Duration within) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        if (!available()) {
+            answer.complete(false);
+            return answer;
+        }
+        long request = claimRequests.incrementAndGet();
+        try {
+            String holder = link.sync().get(ClusterScripts.PREFIX + "peer:" + id);
+            if (holder == null || holder.equals(nodeId)) {
+                // Freed meanwhile (try again), or held here after all (the protocol's to decide).
+                answer.complete(holder == null);
+                return answer;
+            }
+            claims.put(request, answer);
+            if (link.sync().publish(ClusterScripts.inbox(holder), new Envelope.Reclaim(nodeId, request, proven,
+                    resume == null ? "" : resume, id).encode()) == 0) {
+                // Nobody reads that node's inbox: it cannot give the id up; its heartbeat will.
+                claims.remove(request);
+                answer.complete(false);
+                return answer;
+            }
+            confirmer.schedule(() -> {
+                if (claims.remove(request, answer)) {
+                    answer.complete(false);
+                }
+            }, within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RedisException | java.util.concurrent.RejectedExecutionException e) {
+            claims.remove(request);
+            answer.complete(false);
+        }
+        return answer;
+    }
+
+    /** Another node claims an id of this node. Redis I/O thread. */
+    private void reclaimRequested(String origin, long request, boolean proven, String resume, String id) {
+        Peer holder = locals.get(id);
+        if (holder == null) {
+            // Not here (any more): free, or about to be.
+            link.async().publish(ClusterScripts.inbox(origin), new Envelope.Reclaimed(request, true).encode());
+            return;
+        }
+        reclaims.reclaim(holder, id, proven, resume.isEmpty() ? null : resume, new Reclaims.Verdict() {
+            @Override
+            public void kept() {
+                link.async().publish(ClusterScripts.inbox(origin), new Envelope.Reclaimed(request, false).encode());
+            }
+
+            @Override
+            public void freed(List<SignalMessage> copies) {
+                if (!copies.isEmpty()) {
+                    owed.put(id, new Owed(copies, System.nanoTime() + OWED_NANOS));
+                }
+                // After the release of the id, on the same connection: the claimant finds it free.
+                link.async().publish(ClusterScripts.inbox(origin), new Envelope.Reclaimed(request, true).encode());
+            }
+        });
+    }
+
+    /** Sends an id's new holder what its old one was sent while it was probed, in order. */
+    private void deliverOwed(Owed relays) {
+        try {
+            confirmer.execute(() -> {
+                for (SignalMessage message : relays.relays()) {
+                    if (message instanceof Relay relay) {
+                        // Long.MIN_VALUE: no arrival time here, so no latency is measured for it.
+                        Delivery outcome = deliver(relay, Long.MIN_VALUE);
+                        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
+                            Peer sender = locals.get(relay.from());
+                            if (sender != null) {
+                                late.undelivered(sender, relay, outcome);
+                            }
+                        }
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Leaving the cluster.
+        }
+    }
+
+    /**
+     * One of this node's relays came back undelivered. Redis I/O thread. Its sender hears of
+     * it unless something else settled it already (it was answered {@code unavailable} when
+     * its deadline passed): one relay, one answer.
+     */
+    private void returned(Envelope.Returned returned) {
+        Confirmations.Pending pending = forwarding.settle(returned.id());
+        if (pending == null) {
+            return;
+        }
+        Relay relay = pending.relay();
+        routes.forget(relay.to());
+        if (returned.reason() == Envelope.Reason.GONE && System.currentTimeMillis() < pending.expiresAt()) {
+            // The receiver left that node; it may have registered again here or elsewhere.
+            try {
+                confirmer.execute(() -> rerouted(returned.frame(), pending.expiresAt()));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                unreachable(List.of(relay));
+            }
+            return;
+        }
+        unreachable(List.of(relay));
+    }
+
+    /** Routes a relay that came back from a node its receiver had left, once more. Cluster thread. */
+    private void rerouted(String frame, long expiresAt) {
+        Relay relay;
+        try {
+            if (!(codec.decode(frame) instanceof Relay decoded)) {
+                return;
+            }
+            relay = decoded;
+        } catch (network.chiral.signaling.api.MalformedMessageException e) {
+            return;
+        }
+        Peer local = locals.get(relay.to());
+        Delivery outcome;
+        if (local != null) {
+            outcome = local.relay(relay.message()) ? Delivery.DELIVERED : Delivery.DROPPED;
+        } else if (!available()) {
+            outcome = Delivery.UNAVAILABLE;
+        } else {
+            outcome = forwarding.forward(relay, expiresAt);
+        }
+        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
+            Peer sender = locals.get(relay.from());
+            if (sender != null) {
+                late.undelivered(sender, relay, outcome);
+            }
+        }
     }
 
     @Override
@@ -275,6 +482,8 @@ public final class RedisPeerDirectory implements PeerDirectory {
 
     /** Probes the nodes that owe confirmations and answers relays that waited too long. */
     private void confirm() {
+        long now = System.nanoTime();
+        owed.values().removeIf(relays -> now - relays.untilNanos() > 0);
         try {
             unreachable(forwarding.tick());
         } catch (RuntimeException e) {
@@ -282,12 +491,16 @@ public final class RedisPeerDirectory implements PeerDirectory {
         }
     }
 
-    /** Tells the senders of these relays, if still here, that they may not have arrived. */
+    /** Tells the senders of these relays, if still here, that they did not arrive. */
     private void unreachable(List<Relay> relays) {
+        unreachable(relays, Delivery.UNAVAILABLE);
+    }
+
+    private void unreachable(List<Relay> relays, Delivery outcome) {
         for (Relay relay : relays) {
             Peer sender = locals.get(relay.from());
             if (sender != null) {
-                late.undelivered(sender, relay, Delivery.UNAVAILABLE);
+                late.undelivered(sender, relay, outcome);
             }
         }
     }
@@ -307,14 +520,23 @@ public final class RedisPeerDirectory implements PeerDirectory {
     /** Redis I/O thread: never block here. */
     private void connectionChanged(boolean connected) {
         membership.connectionChanged(connected);
+        if (!connected) {
+            inbox.subscriptionLost();
+        } else {
+            // Receipts Redis refused while it was away, or may have lost.
+            inbox.reconnected();
+        }
     }
 
     /** Leaves the cluster: this node's ids are freed now rather than when its heartbeat expires. */
     @Override
     public void leave() {
         confirmer.shutdownNow();
+        receipts.shutdown();
         membership.stop();
         if (available()) {
+            // Before the notice that this node is gone: its senders count these as delivered.
+            inbox.sendReceipts();
             membership.leave();
         }
         link.close();

@@ -7,13 +7,14 @@ import java.util.List;
 
 /**
  * Settings for running the server in production: who may read metrics, how long a drain
- * lasts, how logs are written.
+ * lasts, how logs are written, whether the root URL serves the browser self-test page.
  *
  * @param metricsAllow blocks whose clients may read {@code /metrics}
  * @param drainTime    how long open sockets may stay after a stop was asked for
  * @param logFormat    text or JSON log lines (executable jar only)
+ * @param selfTestPage whether a plain GET of the root URL serves the self-test page
  */
-public record Operations(List<AddressBlock> metricsAllow, Duration drainTime, LogFormat logFormat) {
+public record Operations(List<AddressBlock> metricsAllow, Duration drainTime, LogFormat logFormat, boolean selfTestPage) {
 
     public Operations {
         metricsAllow = List.copyOf(metricsAllow);
@@ -44,6 +45,6 @@ public record Operations(List<AddressBlock> metricsAllow, Duration drainTime, Lo
         }
         Duration drain = Duration.ofSeconds(read.integer(Setting.DRAIN_SECONDS, 0, 3_600));
         LogFormat format = LogFormat.parse(read.text(Setting.LOG_FORMAT));
-        return new Operations(blocks, drain, format);
+        return new Operations(blocks, drain, format, read.bool(Setting.SELF_TEST_PAGE));
     }
 }

@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Every plain HTTP path but {@code /health} is 404, in every container: mapped to {@code /},
+ * Every plain HTTP path no other servlet maps is 404, in every container: mapped to {@code /},
  * this replaces a container's default servlet (Jetty's would list the WAR's directory).
  * WebSocket upgrades are taken by the container's upgrade filter before they get here.
  */

@@ -54,7 +54,7 @@ public final class UpgradeGate extends HttpFilter {
         String address = ClientAddress.of(request, proxies);
         String credential = Credentials.from(request.getHeader("Authorization"),
                 request.getParameter(Credentials.QUERY_PARAMETER));
-        X509Certificate certificate = door.acceptsCertificates() ? certificate(request) : null;
+        X509Certificate certificate = door.acceptsCertificates() ? certificate(request, proxies) : null;
         Optional<Door.Turned> turned = door.admit(request.getHeader("Origin"), address, credential, certificate);
         if (turned.isEmpty()) {
             chain.doFilter(certificate == null ? request : new WithCertificate(request, certificate), response);
@@ -90,7 +90,7 @@ public final class UpgradeGate extends HttpFilter {
      * when the direct peer is a trusted proxy, the one it forwarded in headers. {@code null} when
      * there is none.
      */
-    private X509Certificate certificate(HttpServletRequest request) {
+    static X509Certificate certificate(HttpServletRequest request, TrustedProxies proxies) {
         if (request.getAttribute(CERTIFICATES) instanceof X509Certificate[] chain && chain.length > 0) {
             return chain[0];
         }

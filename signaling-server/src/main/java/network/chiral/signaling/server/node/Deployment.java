@@ -13,12 +13,15 @@ import network.chiral.signaling.server.endpoint.PeerAddressFilter;
 import network.chiral.signaling.server.http.HealthServlet;
 import network.chiral.signaling.server.http.NotFoundServlet;
 import network.chiral.signaling.server.http.ReadyServlet;
+import network.chiral.signaling.server.http.UpgradeCheckServlet;
 import network.chiral.signaling.server.http.UpgradeGate;
+import network.chiral.signaling.server.http.WebFileServlet;
 import network.chiral.signaling.server.metrics.MetricsServlet;
 
 /**
  * Puts a {@link Node} into a servlet context: the signaling endpoint, {@code /health},
- * {@code /ready}, {@code /metrics} and the gate in front of upgrades. The embedded launcher and
+ * {@code /ready}, {@code /metrics}, the gate in front of upgrades, and what browsers get (the
+ * self-test page at the root URL, {@code /client.js}). The embedded launcher and
  * the WAR both call {@link #install}, so the server is wired the same way whichever container
  * runs it.
  */
@@ -46,6 +49,14 @@ public final class Deployment {
                 node.events(), max, settings.trustedProxies())));
         context.addServlet("health", new HealthServlet(node::connections, node::registered)).addMapping("/health");
         context.addServlet("not-found", new NotFoundServlet()).addMapping("/");
+        // The root URL is both the endpoint and the page: upgrades are taken by the container's
+        // upgrade filter before any servlet, so a plain GET of "" alone reaches this one.
+        context.addServlet("web-files", WebFileServlet.create(settings.operations().selfTestPage()))
+                .addMapping(WebFileServlet.MAPPINGS.toArray(String[]::new));
+        if (settings.operations().selfTestPage()) {
+            context.addServlet("upgrade-check", new UpgradeCheckServlet(node.door(), settings.trustedProxies()))
+                    .addMapping(UpgradeCheckServlet.PATH);
+        }
         // Ahead of the container's own upgrade filter, so that the handshake sees the header.
         context.addFilter("peer-address", new PeerAddressFilter()).addMappingForUrlPatterns(null, false, "/*");
         context.addServlet("ready", new ReadyServlet(node.readiness())).addMapping("/ready");

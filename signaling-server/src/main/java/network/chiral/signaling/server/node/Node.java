@@ -23,6 +23,7 @@ import network.chiral.signaling.server.protocol.Protocol;
 import network.chiral.signaling.server.protocol.Scheduler;
 import network.chiral.signaling.server.routing.LocalPeerDirectory;
 import network.chiral.signaling.server.routing.PeerChanges;
+import network.chiral.signaling.server.routing.Reclaims;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory.LateOutcomes;
 import network.chiral.signaling.server.turn.IceServers;
@@ -63,16 +64,17 @@ public final class Node {
         this.events = builder.events != null ? builder.events : metrics;
         Answers answers = new Answers(codec, events);
         PeerChanges changes = new PeerChanges();
+        Reclaims reclaims = new Reclaims();
         this.directory = builder.directory != null ? builder.directory.apply(answers) : settings.cluster()
-                .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers, changes))
-                .orElseGet(LocalPeerDirectory::new);
+                .<PeerDirectory>map(cluster -> new RedisPeerDirectory(cluster, codec, answers, changes, reclaims))
+                .orElseGet(() -> new LocalPeerDirectory(answers));
         Authenticator authenticator = new Authenticator(settings.security().auth(), settings.clientCertificates());
         this.admission = new Admission(settings.security().admission());
         IceServers iceServers = new IceServers(settings.security().turn(), Clock.systemUTC());
         this.connections = new Connections(settings.idleTimeout(), builder.clock, admission::sweep);
         Scheduler scheduler = builder.scheduler != null ? builder.scheduler : connections::after;
         this.protocol = new Protocol(settings, new Protocol.Parts(codec, directory, connections, answers, events,
-                builder.clock, authenticator, admission, iceServers, scheduler, changes));
+                builder.clock, authenticator, admission, iceServers, scheduler, changes, reclaims));
         this.door = new Door(connections, admission, authenticator, events);
         readiness.require("accepting", connections::accepting);
         if (settings.cluster().isPresent()) {

@@ -104,11 +104,14 @@ public final class Connections implements AutoCloseable {
         }
     }
 
-    /** Stops taking new sockets and closes every open one with 1001. */
+    /**
+     * Stops taking new sockets and closes every open one with 1001 once what is queued for it
+     * is written: a relay accepted for a socket reaches it before its close.
+     */
     public void shutdown() {
         accepting = false;
         for (Peer peer : open) {
-            peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+            peer.closeAfterQueued(CloseCodes.GOING_AWAY, "server shutting down");
         }
     }
 
@@ -178,9 +181,13 @@ public final class Connections implements AutoCloseable {
         return true;
     }
 
+    /** Closes every socket still open at once (one that does not read may never take its queue). */
     @Override
     public void close() {
-        shutdown();
+        accepting = false;
+        for (Peer peer : open) {
+            peer.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
         liveness.shutdownNow();
     }
 }

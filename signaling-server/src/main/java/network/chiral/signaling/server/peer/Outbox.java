@@ -25,6 +25,8 @@ public final class Outbox {
     private static final int PING_COST = 16;
     /** Marks a frame that is not a relay, so no latency is reported for it. */
     static final long UNTIMED = Long.MIN_VALUE;
+    /** Marks a frame that may be written however late. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Transport transport;
     private final long limitBytes;
@@ -63,7 +65,9 @@ public final class Outbox {
 
     /** Queues a text frame. Returns {@code false} if it was refused because the queue is full. */
     public boolean sendText(String frame) {
-        return enqueue(new Item(frame, frame.length(), UNTIMED, null));
+        boolean queued = offerText(frame);
+        flush();
+        return queued;
     }
 
     /**
@@ -71,12 +75,16 @@ public final class Outbox {
      * clock this outbox was given).
      */
     public boolean sendRelay(String frame, long receivedNanos) {
-        return enqueue(new Item(frame, frame.length(), receivedNanos, null));
+        boolean queued = offerRelay(frame, receivedNanos);
+        flush();
+        return queued;
     }
 
     /** Queues a ping frame behind whatever is already queued. */
     public boolean sendPing() {
-        return enqueue(new Item(null, PING_COST, UNTIMED, null));
+        boolean queued = offer(new Item(null, PING_COST, UNTIMED, NO_DEADLINE, null, null));
+        flush();
+        return queued;
     }
 
     /**
@@ -84,11 +92,46 @@ public final class Outbox {
      * an error reply reaches the client before its socket is closed.
      */
     public void thenRun(Runnable action) {
+        if (offerAction(action)) {
+            flush();
+        }
+    }
+
+    /*
+     * The offer methods queue without writing, so that a caller can decide under its own lock
+     * what goes in and in which order (a register's reply before the relays it held, nothing
+     * after a close), and write with flush() once it has let go of that lock.
+     */
+
+    boolean offerText(String frame) {
+        return offer(new Item(frame, frame.length(), UNTIMED, NO_DEADLINE, null, null));
+    }
+
+    boolean offerRelay(String frame, long receivedNanos) {
+        return offerRelay(frame, receivedNanos, NO_DEADLINE, null);
+    }
+
+    /**
+     * Queues a relay; if it is accepted, {@code written} later hears whether the socket took it
+     * ({@code true}) or not ({@code false}: the socket failed first, or the relay was still
+     * queued at {@code deadlineMillis}, wall-clock time, and was dropped unwritten).
+     */
+    boolean offerRelay(String frame, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
+        return offer(new Item(frame, frame.length(), receivedNanos, deadlineMillis, null, written));
+    }
+
+    /** Queues {@code action}; runs it at once, returning {@code false}, if the socket is failing. */
+    boolean offerAction(Runnable action) {
         if (overflowed.get()) {
             action.run();
-            return;
+            return false;
         }
-        queue.add(new Item(null, 0, UNTIMED, action));
+        queue.add(new Item(null, 0, UNTIMED, NO_DEADLINE, action, null));
+        return true;
+    }
+
+    /** Writes what is queued, unless a write is in flight (its completion goes on). */
+    void flush() {
         pump();
     }
 
@@ -97,20 +140,19 @@ public final class Outbox {
         return queuedBytes.get();
     }
 
-    private boolean enqueue(Item item) {
+    private boolean offer(Item item) {
         if (overflowed.get()) {
             return false;
         }
         if (queuedBytes.addAndGet(item.size) > limitBytes) {
             queuedBytes.addAndGet(-item.size);
             if (overflowed.compareAndSet(false, true)) {
-                queue.clear();
+                dropQueued();
                 onOverflow.run();
             }
             return false;
         }
         queue.add(item);
-        pump();
         return true;
     }
 
@@ -130,7 +172,10 @@ public final class Outbox {
                 continue;
             }
             Completion completion = new Completion(item);
-            if (item.action != null) {
+            if (item.deadlineMillis != NO_DEADLINE && System.currentTimeMillis() > item.deadlineMillis) {
+                // Its sender has been told it did not arrive: it must not arrive now.
+                completion.expired();
+            } else if (item.action != null) {
                 item.action.run();
                 completion.accept(null);
             } else if (item.frame == null) {
@@ -144,8 +189,21 @@ public final class Outbox {
         }
     }
 
-    /** A text frame, a ping (no frame, no action) or an action to run in turn. */
-    private record Item(String frame, int size, long receivedNanos, Runnable action) {
+    /** Empties the queue of a failing socket; relays waiting to hear of their write hear they were lost. */
+    private void dropQueued() {
+        for (Item item = queue.poll(); item != null; item = queue.poll()) {
+            if (item.written != null) {
+                item.written.accept(false);
+            }
+        }
+    }
+
+    /**
+     * A text frame, a ping (no frame, no action) or an action to run in turn; {@code written},
+     * if any, hears how the frame's write ended.
+     */
+    private record Item(String frame, int size, long receivedNanos, long deadlineMillis, Runnable action,
+                        Consumer<Boolean> written) {
     }
 
     /** Finishes one write, on whatever thread the container completes it. */
@@ -161,6 +219,16 @@ public final class Outbox {
             this.item = item;
         }
 
+        /** The item's deadline passed while it was queued: not written, and not a failure of the socket. */
+        void expired() {
+            queuedBytes.addAndGet(-item.size);
+            if (item.written != null) {
+                item.written.accept(false);
+            }
+            writing.set(false);
+            state.set(DONE);
+        }
+
         @Override
         public void accept(Throwable failure) {
             queuedBytes.addAndGet(-item.size);
@@ -172,7 +240,10 @@ public final class Outbox {
             } else if (failure != null) {
                 // The socket is failing; the container reports the close separately.
                 overflowed.set(true);
-                queue.clear();
+                dropQueued();
+            }
+            if (item.written != null) {
+                item.written.accept(failure == null);
             }
             writing.set(false);
             if (!state.compareAndSet(PENDING, DONE)) {

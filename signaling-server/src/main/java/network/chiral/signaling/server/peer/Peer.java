@@ -1,5 +1,7 @@
 package network.chiral.signaling.server.peer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -22,7 +24,24 @@ public final class Peer {
     private volatile long lastHeardNanos;
     private volatile boolean closed;
     private volatile Identity identity;
-    private volatile boolean closing;
+    private volatile boolean refused;
+    /**
+     * Orders what enters the outbox where order matters: relays held during a register go in
+     * after its reply, and nothing goes in once the server has decided to close the socket.
+     */
+    private final Object gate = new Object();
+    /** Relays held until the reply to a register is queued; {@code null} when not holding. */
+    private List<HeldRelay> held;
+    private long heldBytes;
+    /** The server is closing the socket: relays to it are refused, so their senders are told. */
+    private boolean leaving;
+    /** The socket dropped and its id waits for the client's next socket: relays to it are held. */
+    private boolean parked;
+    /** Most relays held for a parked id. */
+    private static final int PARKED_LIMIT = 1024;
+    /** The token that gives this socket's id to its next socket at once; {@code null} if none was offered. */
+    private volatile String resumeToken;
+    private final long holdLimitBytes;
     private volatile Consumer<SignalMessage> watcher;
     private volatile boolean deltas;
 
@@ -52,6 +71,7 @@ public final class Peer {
         this.allowance = allowance;
         this.openedNanos = shared.clock().getAsLong();
         this.lastHeardNanos = openedNanos;
+        this.holdLimitBytes = shared.sendQueueBytes();
         this.outbox = new Outbox(transport, shared.sendQueueBytes(), () -> shared.onOverflow().accept(this),
                 shared.events(), shared.clock());
     }
@@ -79,14 +99,91 @@ public final class Peer {
     /**
      * Queues a relayed message whose sender's frame arrived at {@code receivedNanos} (on the
      * server's nanosecond clock), so that its relay latency is measured when it is written.
-     * Returns {@code false} if the queue is full.
+     * Returns {@code false} if it was not accepted: the queue is full or the server is closing
+     * the socket. A relay that arrives while the socket's register is being answered is held
+     * and queued right after the reply (see {@link #holdRelays}).
      */
     public boolean relay(SignalMessage message, long receivedNanos) {
-        Consumer<SignalMessage> copies = watcher;
-        if (copies != null) {
-            copies.accept(message);
+        return relay(message, receivedNanos, Outbox.NO_DEADLINE, null);
+    }
+
+    /** Marks a relay that may be written however late. */
+    public static final long NO_DEADLINE = Outbox.NO_DEADLINE;
+
+    /**
+     * As {@link #relay(SignalMessage, long)}; if the relay is accepted, {@code written} later
+     * hears whether the socket took it ({@code true}) or not ({@code false}: the socket failed
+     * or closed first, or it was still queued at {@code deadlineMillis}, wall-clock time, and
+     * was dropped unwritten).
+     */
+    public boolean relay(SignalMessage message, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
+        String frame = codec.encode(message);
+        boolean accepted;
+        synchronized (gate) {
+            if (leaving) {
+                return false;
+            }
+            if (held != null) {
+                accepted = heldBytes + frame.length() <= holdLimitBytes && (!parked || held.size() < PARKED_LIMIT);
+                if (accepted) {
+                    held.add(new HeldRelay(frame, message, receivedNanos, deadlineMillis, written));
+                    heldBytes += frame.length();
+                }
+            } else {
+                accepted = outbox.offerRelay(frame, receivedNanos, deadlineMillis, written);
+            }
+            Consumer<SignalMessage> copies = watcher;
+            if (accepted && copies != null) {
+                copies.accept(message);
+            }
         }
-        return outbox.sendRelay(codec.encode(message), receivedNanos);
+        outbox.flush();
+        return accepted;
+    }
+
+    /**
+     * From now until {@link #releaseRelays}, relays to this socket wait: a register's reply
+     * must be the first thing its socket receives once the id is routed to it.
+     */
+    public void holdRelays() {
+        synchronized (gate) {
+            if (held == null && !leaving && !parked) {
+                held = new ArrayList<>();
+                heldBytes = 0;
+            }
+        }
+    }
+
+    /**
+     * Queues {@code first} (relays owed from before, in order), then the relays held since
+     * {@link #holdRelays}, and stops holding. Call it once the register's reply is queued.
+     */
+    public void releaseRelays(List<SignalMessage> first) {
+        synchronized (gate) {
+            for (SignalMessage message : first) {
+                if (!leaving) {
+                    outbox.offerRelay(codec.encode(message), Outbox.UNTIMED);
+                }
+            }
+            queueHeld();
+        }
+        outbox.flush();
+    }
+
+    private void queueHeld() {
+        if (held != null && !parked) {
+            for (HeldRelay relay : held) {
+                if (!outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())
+                        && relay.written() != null) {
+                    relay.written().accept(false);
+                }
+            }
+            held = null;
+        }
+    }
+
+    private record HeldRelay(String frame, SignalMessage message, long receivedNanos, long deadlineMillis,
+                              Consumer<Boolean> written) {
     }
 
     /** Queues a relay that arrived from another node, whose arrival time there is not known. */
@@ -117,20 +214,149 @@ public final class Peer {
         return outbox.sendPing();
     }
 
-    /** Starts closing the socket with this close code (see {@link CloseCodes}) and reason. */
+    /** Offers this socket's next socket its id at once, to whoever presents {@code token}. */
+    public void offerResume(String token) {
+        this.resumeToken = token;
+    }
+
+    /** The resume token offered to this socket, or {@code null}. */
+    public String resumeToken() {
+        return resumeToken;
+    }
+
+    /** Whether {@code token} is the one this socket was offered. */
+    public boolean resumes(String token) {
+        String offered = resumeToken;
+        return token != null && offered != null && java.security.MessageDigest.isEqual(
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), offered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The socket dropped; its id is kept for the client's next socket, and relays to it are held
+     * meanwhile (up to {@value #PARKED_LIMIT}, and the send queue's bytes). Returns {@code false}
+     * when it cannot be: the server itself closed it.
+     */
+    public boolean park() {
+        synchronized (gate) {
+            if (leaving) {
+                return false;
+            }
+            parked = true;
+            if (held == null) {
+                held = new ArrayList<>();
+                heldBytes = 0;
+            }
+            return true;
+        }
+    }
+
+    /** Whether the socket dropped and its id waits for the client's next socket. */
+    public boolean isParked() {
+        synchronized (gate) {
+            return parked;
+        }
+    }
+
+    /**
+     * Ends the wait: what was held goes to {@code next}, the id's new socket on this node, ahead
+     * of anything held for it.
+     */
+    public void unparkTo(Peer next) {
+        next.inherit(endParking());
+    }
+
+    /** Ends the wait, nobody having come back in time: each held relay hears it was not written. */
+    public void unparkExpired() {
+        endParking().stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
+    }
+
+    /**
+     * Ends the wait, the id going to a socket on another node: returns what was held, in order,
+     * for that node.
+     */
+    public List<SignalMessage> unparkElsewhere() {
+        return endParking().stream().map(HeldRelay::message).toList();
+    }
+
+    private List<HeldRelay> endParking() {
+        synchronized (gate) {
+            if (!parked) {
+                return List.of();
+            }
+            parked = false;
+            leaving = true;
+            List<HeldRelay> relays = held == null ? List.of() : held;
+            held = null;
+            return relays;
+        }
+    }
+
+    /** Takes over relays held for this socket's id while its previous socket was gone. */
+    private void inherit(List<HeldRelay> relays) {
+        synchronized (gate) {
+            if (held != null) {
+                held.addAll(0, relays);
+                return;
+            }
+            for (HeldRelay relay : relays) {
+                if (leaving || !outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())) {
+                    if (relay.written() != null) {
+                        relay.written().accept(false);
+                    }
+                }
+            }
+        }
+        outbox.flush();
+    }
+
+    /**
+     * Starts closing the socket now with this close code (see {@link CloseCodes}) and reason;
+     * what is still queued may not be written. From now on relays to it are refused.
+     */
     public void close(int code, String reason) {
+        List<HeldRelay> dropped;
+        synchronized (gate) {
+            leaving = true;
+            dropped = held;
+            held = null;
+        }
+        if (dropped != null) {
+            dropped.stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
+        }
         transport.close(code, reason);
     }
 
-    /** Closes the socket once the frames already queued (such as an error reply) are written. */
+    /**
+     * Closes the socket once what is already queued (relays, an error reply) is written. From
+     * now on relays to it are refused, so their senders are told rather than left guessing.
+     */
     public void closeAfterQueued(int code, String reason) {
-        closing = true;
-        outbox.thenRun(() -> transport.close(code, reason));
+        boolean queued;
+        synchronized (gate) {
+            if (leaving) {
+                return;
+            }
+            leaving = true;
+            queueHeld();
+            queued = outbox.offerAction(() -> transport.close(code, reason));
+        }
+        if (queued) {
+            outbox.flush();
+        }
     }
 
-    /** Whether the server has decided to close this socket; what it sends meanwhile is ignored. */
-    public boolean isClosing() {
-        return closing;
+    /**
+     * Closes the socket once its queued frames are written, for a refusal: what it sends
+     * meanwhile is ignored ({@link #isRefused}).
+     */
+    public void closeRefused(int code, String reason) {
+        refused = true;
+        closeAfterQueued(code, reason);
+    }
+
+    /** Whether the server refused this socket for good; what it sends until the close is ignored. */
+    public boolean isRefused() {
+        return refused;
     }
 
     /** Who the socket authenticated as, or {@code null} before it has. */

@@ -37,7 +37,7 @@ public final class Answers implements LateOutcomes {
         peer.send(refusal.reply());
     }
 
-    /** Turns a failed delivery into the sender's refusal; candidates to nobody are dropped. */
+    /** Turns a failed delivery into the sender's refusal; candidates to nobody are not answered. */
     void report(Relay relay, Delivery delivery) throws Refusal {
         switch (delivery) {
             case NOT_FOUND:
@@ -47,13 +47,13 @@ public final class Answers implements LateOutcomes {
                 // Candidates trail their offer; one for a peer that has gone is expected, not an error.
                 break;
             case UNAVAILABLE:
+            case DROPPED:
+                // Also a receiver being disconnected (closing, or its queue full): it did not get this.
                 throw new Refusal(ErrorCode.UNAVAILABLE, "Peer " + ClientIds.shown(relay.to()) + " cannot be reached right now");
             case DELIVERED:
             case FORWARDED:
-                events.relayed(Protocol.label(codec, relay.message()));
-                break;
-            case DROPPED:
             default:
+                events.relayed(Protocol.label(codec, relay.message()));
                 break;
         }
     }

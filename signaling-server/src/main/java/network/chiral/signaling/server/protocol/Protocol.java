@@ -29,6 +29,7 @@ import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.TrafficEvents;
 import network.chiral.signaling.server.peer.Transport;
 import network.chiral.signaling.server.routing.PeerChanges;
+import network.chiral.signaling.server.routing.Reclaims;
 import network.chiral.signaling.server.routing.PeerDirectory;
 import network.chiral.signaling.server.turn.IceServers;
 
@@ -72,8 +73,9 @@ public final class Protocol implements Registrations.Sockets {
         this.admission = parts.admission();
         this.shared = new Peer.Shared(codec, settings.sendQueueBytes(), events, clock, this::overflowed);
         this.registrations = new Registrations(directory, answers, parts.iceServers(), settings.peersListLimit(),
-                settings.protocol().takeoverProbe(), parts.scheduler(), clock, parts.changes(), this);
+                settings.protocol().takeoverProbe(), settings.protocol().resume(), parts.scheduler(), clock, parts.changes(), this);
         this.takeovers = registrations.takeovers();
+        parts.reclaims().handleWith(registrations::reclaimedByOtherNode);
         this.changes = parts.changes();
         this.presence = new Presence(settings.protocol().peersPush(), settings.protocol().peersPushLimit(), directory,
                 connections, changes, parts.scheduler(), clock);
@@ -85,10 +87,11 @@ public final class Protocol implements Registrations.Sockets {
      * @param clock     nanoseconds, as {@link System#nanoTime()}
      * @param scheduler runs the takeover probes' deadlines and the peer-list pushes
      * @param changes   marked when an id is registered or freed; read by the pushes
+     * @param reclaims  where the directory hands other nodes' claims on this node's ids
      */
     public record Parts(SignalCodec codec, PeerDirectory directory, Connections connections, Answers answers,
                         TrafficEvents events, LongSupplier clock, Authenticator authenticator, Admission admission,
-                        IceServers iceServers, Scheduler scheduler, PeerChanges changes) {
+                        IceServers iceServers, Scheduler scheduler, PeerChanges changes, Reclaims reclaims) {
     }
 
     /** Starts the peer-list pushes (the node starts the protocol once it is in the cluster). */
@@ -140,7 +143,7 @@ public final class Protocol implements Registrations.Sockets {
     }
 
     private void handle(Peer peer, Inbound inbound, long now) {
-        if (peer.isClosing()) {
+        if (peer.isRefused()) {
             // Refused for good (unauthenticated, flooding): what it sends until the close is ignored.
             return;
         }
@@ -156,7 +159,7 @@ public final class Protocol implements Registrations.Sockets {
         } catch (Refusal refusal) {
             answers.refuse(peer, refusal);
             if (refusal.closes()) {
-                peer.closeAfterQueued(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
+                peer.closeRefused(CloseCodes.POLICY_VIOLATION, closeReason(refusal.getMessage()));
             }
         } catch (RuntimeException e) {
             LOG.error("failed to handle a message from {}", peer, e);
@@ -187,7 +190,7 @@ public final class Protocol implements Registrations.Sockets {
         admission.closed(peer.remoteAddress());
         events.closed(code);
         String id = peer.id();
-        if (id != null) {
+        if (id != null && !registrations.park(peer, id, code)) {
             directory.release(id, peer);
             changes.left(id);
         }
@@ -263,7 +266,7 @@ public final class Protocol implements Registrations.Sockets {
         if (subject.isPresent() && !subject.get().equals(id)) {
             throw new Refusal(ErrorCode.FORBIDDEN, "this token may only register the id it was issued for");
         }
-        registrations.register(peer, id, register.wantsDeltas());
+        registrations.register(peer, id, register.wantsDeltas(), register.resume());
     }
 
     private void relay(Peer peer, Relay relay, long receivedNanos) throws Refusal {

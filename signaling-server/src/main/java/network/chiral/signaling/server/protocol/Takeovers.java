@@ -6,14 +6,17 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.peer.Peer;
+import network.chiral.signaling.server.routing.Reclaims;
 
 /**
  * Claims of an id that another socket of this node holds, while the holder's liveness is in
@@ -45,11 +48,19 @@ final class Takeovers {
         void replay(Peer newcomer, List<Inbound> frames);
     }
 
-    /** A claim being decided. */
+    /**
+     * A claim being decided. On one node both sockets are here; a claim across nodes has only
+     * its {@code holder} here (the claimant's node awaits {@code verdict}) or only its
+     * {@code newcomer} (the holder's node decides).
+     */
     static final class Probe {
         final String id;
+        /** {@code null} when the holder is on another node. */
         final Peer holder;
+        /** {@code null} when the claimant is on another node. */
         final Peer newcomer;
+        /** Where the answer goes when the claimant is on another node. */
+        final Reclaims.Verdict verdict;
         final long startedNanos;
         private final Deque<Inbound> deferred = new ArrayDeque<>();
         private final List<SignalMessage> copies = new ArrayList<>();
@@ -59,10 +70,11 @@ final class Takeovers {
         /** Set once the answer is given and every frame that waited has been handled. */
         private boolean finished;
 
-        Probe(String id, Peer holder, Peer newcomer, long startedNanos) {
+        Probe(String id, Peer holder, Peer newcomer, Reclaims.Verdict verdict, long startedNanos) {
             this.id = id;
             this.holder = holder;
             this.newcomer = newcomer;
+            this.verdict = verdict;
             this.startedNanos = startedNanos;
         }
 
@@ -113,19 +125,57 @@ final class Takeovers {
      * that id's holder is already being probed (the caller refuses the newcomer at once).
      */
     boolean start(String id, Peer holder, Peer newcomer) {
-        Probe probe = new Probe(id, holder, newcomer, clock.getAsLong());
+        Probe probe = new Probe(id, holder, newcomer, null, clock.getAsLong());
         if (byId.putIfAbsent(id, probe) != null) {
             return false;
         }
-        byHolder.put(holder, probe);
         byNewcomer.put(newcomer, probe);
         LOG.atInfo().addKeyValue("clientId", id).addKeyValue("holder", holder.remoteAddress())
                 .addKeyValue("newcomer", newcomer.remoteAddress()).addKeyValue("probeMillis", probeTime.toMillis())
                 .log("id registered again from a new socket; pinging the old one");
-        holder.watch(probe::copy);
-        holder.ping();
-        scheduler.after(probeTime, () -> expire(probe));
+        probeHolder(probe);
         return true;
+    }
+
+    /**
+     * Probes {@code holder} for a claim of {@code id} made on another node, which awaits
+     * {@code verdict}. Returns false if that id's holder is already being probed.
+     */
+    boolean startForOtherNode(String id, Peer holder, Reclaims.Verdict verdict) {
+        Probe probe = new Probe(id, holder, null, verdict, clock.getAsLong());
+        if (byId.putIfAbsent(id, probe) != null) {
+            return false;
+        }
+        LOG.atInfo().addKeyValue("clientId", id).addKeyValue("holder", holder.remoteAddress())
+                .addKeyValue("probeMillis", probeTime.toMillis())
+                .log("id registered again through another node; pinging the old socket");
+        probeHolder(probe);
+        return true;
+    }
+
+    /**
+     * Claims {@code id}, held on another node, for {@code newcomer}: {@code ask} asks that node
+     * and completes with whether it gave the id up. The newcomer's frames wait meanwhile.
+     * Returns false if a claim of that id is already being decided here.
+     */
+    boolean startOnOtherNode(String id, Peer newcomer, Supplier<CompletionStage<Boolean>> ask) {
+        Probe probe = new Probe(id, null, newcomer, null, clock.getAsLong());
+        if (byId.putIfAbsent(id, probe) != null) {
+            return false;
+        }
+        byNewcomer.put(newcomer, probe);
+        LOG.atInfo().addKeyValue("clientId", id).addKeyValue("newcomer", newcomer.remoteAddress())
+                .log("id registered again from a new socket; asking the node that holds it");
+        ask.get().whenComplete((freed, failure) -> scheduler.after(Duration.ZERO,
+                () -> finish(probe, Boolean.TRUE.equals(freed) ? Ending.HOLDER_CLOSED : Ending.ALIVE)));
+        return true;
+    }
+
+    private void probeHolder(Probe probe) {
+        byHolder.put(probe.holder, probe);
+        probe.holder.watch(probe::copy);
+        probe.holder.ping();
+        scheduler.after(probeTime, () -> expire(probe));
     }
 
     /** Holds a frame of a newcomer whose register is being decided; false if it has none pending. */
@@ -179,15 +229,20 @@ final class Takeovers {
             }
             probe.done = true;
         }
-        probe.holder.watch(null);
+        if (probe.holder != null) {
+            probe.holder.watch(null);
+            byHolder.remove(probe.holder, probe);
+        }
         byId.remove(probe.id, probe);
-        byHolder.remove(probe.holder, probe);
         switch (ending) {
             case ALIVE -> outcome.holderAlive(probe);
             case SILENT -> outcome.holderGone(probe, false);
             case HOLDER_CLOSED -> outcome.holderGone(probe, true);
             case NEWCOMER_LEFT -> {
             }
+        }
+        if (probe.newcomer == null) {
+            return;
         }
         // The newcomer's frames that waited, and any that arrive meanwhile, in order, after the
         // answer; only once none is left do its frames go straight through again.

@@ -11,6 +11,17 @@ import network.chiral.signaling.server.peer.Peer;
 /** The peer directory of a single server: a concurrent map from id to socket. */
 public final class LocalPeerDirectory implements PeerDirectory {
     private final ConcurrentMap<String, Peer> peers = new ConcurrentHashMap<>();
+    private final LateOutcomes late;
+
+    /** A directory whose late outcomes (a relay lost with its receiver's closing socket) go nowhere. */
+    public LocalPeerDirectory() {
+        this((sender, relay, outcome) -> { });
+    }
+
+    /** @param late told of relays accepted for a socket that closed before writing them */
+    public LocalPeerDirectory(LateOutcomes late) {
+        this.late = late;
+    }
 
     @Override
     public Registration register(String id, String replacing, Peer peer, int listLimit) {
@@ -35,7 +46,19 @@ public final class LocalPeerDirectory implements PeerDirectory {
         if (receiver == null) {
             return Delivery.NOT_FOUND;
         }
-        return receiver.relay(relay.message(), receivedNanos) ? Delivery.DELIVERED : Delivery.DROPPED;
+        return receiver.relay(relay.message(), receivedNanos, Peer.NO_DEADLINE, written -> {
+            if (!written) {
+                lost(relay);
+            }
+        }) ? Delivery.DELIVERED : Delivery.DROPPED;
+    }
+
+    /** A relay its receiver's socket closed before taking: its sender, if still here, hears so. */
+    private void lost(Relay relay) {
+        Peer sender = peers.get(relay.from());
+        if (sender != null) {
+            late.undelivered(sender, relay, Delivery.DROPPED);
+        }
     }
 
     @Override

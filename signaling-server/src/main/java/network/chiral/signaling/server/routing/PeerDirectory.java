@@ -58,6 +58,19 @@ public interface PeerDirectory {
         return true;
     }
 
+    /**
+     * Asks the node that holds {@code id} (another node: a {@link #register} said so with no
+     * holder) to give it up if its socket there is gone, or at once if {@code proven} or if
+     * {@code resume} is the token that socket was offered. Completes
+     * with whether the id was freed, {@code false} if no answer came {@code within}; the caller
+     * then registers it again. A local directory has no other node: it completes with
+     * {@code false}.
+     */
+    default java.util.concurrent.CompletionStage<Boolean> reclaim(String id, boolean proven, String resume,
+                                                                  java.time.Duration within) {
+        return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+
     /** Joins whatever the directory shares its ids with (the cluster); nothing for a local one. */
     default void join() {
     }
@@ -93,7 +106,8 @@ public interface PeerDirectory {
         /**
          * @param sender  the socket that sent the relay (still connected, still holding its id)
          * @param relay   the relay as it was stamped and forwarded
-         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND} or {@link Delivery#UNAVAILABLE}
+         * @param outcome why it did not arrive: {@link Delivery#NOT_FOUND}, {@link Delivery#UNAVAILABLE}
+         *                or {@link Delivery#DROPPED}
          */
         void undelivered(Peer sender, Relay relay, Delivery outcome);
     }
@@ -104,7 +118,10 @@ public interface PeerDirectory {
         DELIVERED,
         /** No socket holds that id. */
         NOT_FOUND,
-        /** The receiver exists but its queue is full; it is being disconnected. */
+        /**
+         * The receiver exists but is being disconnected (its queue is full, or the server is
+         * closing it): the relay was not queued, and its sender hears so.
+         */
         DROPPED,
         /** The receiver cannot be reached right now (a backend is down). */
         UNAVAILABLE,

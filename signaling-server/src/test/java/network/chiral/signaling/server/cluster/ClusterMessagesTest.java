@@ -9,24 +9,43 @@ class ClusterMessagesTest {
 
     @Test
     void envelopesSurviveTheirOwnEncoding() {
-        Envelope forward = new Envelope.Forward("node-1", "{\"type\":\"offer\",\"to\":\"a b\\nc\"}");
+        Envelope forward = new Envelope.Forward("node-1", 7, 1_780_000_000_000L, "{\"type\":\"offer\",\"to\":\"a b\\nc\"}");
         assertThat(Envelope.decode(forward.encode())).contains(forward);
-        Envelope bounce = new Envelope.Bounce("{\"type\":\"candidate\"}\nwith a newline");
-        assertThat(Envelope.decode(bounce.encode())).contains(bounce);
+        Envelope gone = new Envelope.Returned(8, Envelope.Reason.GONE, "{\"type\":\"candidate\"}\nwith a newline");
+        assertThat(Envelope.decode(gone.encode())).contains(gone);
+        Envelope stale = new Envelope.Returned(9, Envelope.Reason.STALE, "");
+        assertThat(Envelope.decode(stale.encode())).contains(stale);
         Envelope probe = new Envelope.Probe("node-1", 42);
         assertThat(Envelope.decode(probe.encode())).contains(probe);
-        Envelope confirm = new Envelope.Confirm("node-2", 123_456_789_012L);
+        Envelope confirm = new Envelope.Confirm("node-2", 123_456_789_012L, -5);
         assertThat(Envelope.decode(confirm.encode())).contains(confirm);
+        Envelope receipt = new Envelope.Delivered("node-3", java.util.List.of(1L, 2L, 30L));
+        assertThat(Envelope.decode(receipt.encode())).contains(receipt);
+        Envelope confirmWithOpen = new Envelope.Confirm("node-2", 4, 9, java.util.List.of(5L, 6L));
+        assertThat(Envelope.decode(confirmWithOpen.encode())).contains(confirmWithOpen);
+        Envelope reclaim = new Envelope.Reclaim("node-1", 3, false, "tok_EN-1234567890abcdef", "an id with spaces\nand a newline");
+        assertThat(Envelope.decode(reclaim.encode())).contains(reclaim);
+        Envelope proven = new Envelope.Reclaim("node-1", 4, true, "", "id");
+        assertThat(Envelope.decode(proven.encode())).contains(proven);
+        Envelope reclaimed = new Envelope.Reclaimed(3, true);
+        assertThat(Envelope.decode(reclaimed.encode())).contains(reclaimed);
     }
 
     @Test
     void unknownEnvelopesAreIgnored() {
         assertThat(Envelope.decode("no header")).isEmpty();
         assertThat(Envelope.decode("teleport x\n{}")).isEmpty();
-        assertThat(Envelope.decode("relay \n{}")).isEmpty();
+        assertThat(Envelope.decode("relay node-1\n{}")).as("the format before relay numbers").isEmpty();
+        assertThat(Envelope.decode("forward node-1 x 5\n{}")).isEmpty();
+        assertThat(Envelope.decode("returned 5 lost\n")).isEmpty();
+        assertThat(Envelope.decode("delivered node-1 1 -2\n")).isEmpty();
+        assertThat(Envelope.decode("delivered node-1" + " 1".repeat(Envelope.IDS_PER_RECEIPT + 1) + "\n")).isEmpty();
+        assertThat(Envelope.decode("reclaim node-1 3 2 -\nid")).as("not a flag").isEmpty();
+        assertThat(Envelope.decode("reclaim node-1 3 1 -\n")).as("no id").isEmpty();
         assertThat(Envelope.decode("probe node-1\n")).isEmpty();
         assertThat(Envelope.decode("probe node-1 -3\n")).isEmpty();
-        assertThat(Envelope.decode("confirm  7\n")).isEmpty();
+        assertThat(Envelope.decode("confirm  7 1\n")).isEmpty();
+        assertThat(Envelope.decode("confirm node-1 7\n")).as("without its epoch").isEmpty();
         assertThat(Envelope.decode("confirm node-1 99999999999999999999\n")).isEmpty();
     }
 

@@ -42,6 +42,14 @@ class OperationsTest {
     }
 
     @Test
+    void theSelfTestPageIsOnUnlessTurnedOff() {
+        assertThat(Settings.defaults().operations().selfTestPage()).isTrue();
+        assertThat(load(Map.of("SIGNALING_SELF_TEST_PAGE", "false")).selfTestPage()).isFalse();
+        assertThatThrownBy(() -> load(Map.of("SIGNALING_SELF_TEST_PAGE", "off")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("SIGNALING_SELF_TEST_PAGE");
+    }
+
+    @Test
     void badValuesNameTheirSetting() {
         assertThatThrownBy(() -> load(Map.of("SIGNALING_METRICS_ALLOW", "prometheus.internal")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("SIGNALING_METRICS_ALLOW");

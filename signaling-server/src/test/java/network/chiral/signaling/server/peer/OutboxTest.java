@@ -128,4 +128,34 @@ class OutboxTest {
             assertThat(order).isSorted();
         }
     }
+
+    @Test
+    void aRelayHearsWhetherItWasWrittenAndOneStillQueuedAtItsDeadlineIsDroppedUnwritten() {
+        RecordingTransport transport = new RecordingTransport();
+        transport.completeAtOnce = false;
+        Outbox outbox = new Outbox(transport, 1_000, () -> { });
+        List<String> outcomes = new java.util.ArrayList<>();
+        outbox.offerRelay("in time", Outbox.UNTIMED, Outbox.NO_DEADLINE, ok -> outcomes.add("in time " + ok));
+        outbox.offerRelay("too late", Outbox.UNTIMED, System.currentTimeMillis() - 1, ok -> outcomes.add("too late " + ok));
+        outbox.sendText("after");
+        assertThat(transport.written).containsExactly("in time");
+
+        transport.completeOne();
+
+        assertThat(outcomes).containsExactly("in time true", "too late false");
+        assertThat(transport.written).containsExactly("in time", "after");
+    }
+
+    @Test
+    void relaysQueuedBehindAFailedWriteHearTheyWereLost() {
+        RecordingTransport transport = new RecordingTransport();
+        transport.completeAtOnce = false;
+        Outbox outbox = new Outbox(transport, 1_000, () -> { });
+        List<String> outcomes = new java.util.ArrayList<>();
+        outbox.offerRelay("a", Outbox.UNTIMED, Outbox.NO_DEADLINE, ok -> outcomes.add("a " + ok));
+        outbox.offerRelay("b", Outbox.UNTIMED, Outbox.NO_DEADLINE, ok -> outcomes.add("b " + ok));
+        outbox.flush();
+        transport.pending.remove(0).accept(new java.io.IOException("closed"));
+        assertThat(outcomes).containsExactlyInAnyOrder("a false", "b false");
+    }
 }
