@@ -1,5 +1,6 @@
 package network.chiral.signaling.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,6 +44,8 @@ public final class SignalCodec implements AutoCloseable {
     };
     private final JsonProvider provider;
     private final JsonParserFactory parsers;
+    /** The ids after the caller's in the last {@code peers} reply, as JSON: see {@link #encodePeers}. */
+    private volatile Listing lastListing = new Listing(List.of(), "");
 
     public SignalCodec() {
         this.provider = JsonProvider.provider();
@@ -105,6 +108,9 @@ public final class SignalCodec implements AutoCloseable {
         }
         if (message instanceof Relay relay) {
             return encodeRelay(relay);
+        }
+        if (message instanceof Peers peers) {
+            return encodePeers(peers);
         }
         // toJson(message, SignalMessage.class) would write "{}": the runtime type carries the alias.
         return jsonb.toJson(message);
@@ -195,6 +201,67 @@ public final class SignalCodec implements AutoCloseable {
     }
 
     /** Appends a JSON string. Ids seldom need escapes; when one does, JSON-P writes them. */
+    /**
+     * Writes a {@code peers} reply as JSON-B would (type, peers, total, then iceServers and
+     * resume when set). Every newcomer gets one, with up to a thousand ids: the caller's first,
+     * then the directory's listing, which stays the same from one newcomer to the next while
+     * nobody listed leaves (a full listing does not change when ids are added). So the listing
+     * after the caller's id is written once and its JSON reused for as long as it holds the same
+     * ids; only the caller's id, the total, the ICE servers and the token are written per reply.
+     */
+    private String encodePeers(Peers peers) {
+        List<String> ids = peers.peers();
+        List<String> rest = ids.isEmpty() ? ids : ids.subList(1, ids.size());
+        Listing listing = lastListing;
+        if (!listing.holds(rest)) {
+            StringBuilder json = new StringBuilder(rest.size() * 24);
+            for (String id : rest) {
+                appendString(json.append(','), id);
+            }
+            listing = new Listing(List.copyOf(rest), json.toString());
+            lastListing = listing;
+        }
+        String ice = peers.iceServers() == null ? null : jsonb.toJson(peers.iceServers());
+        StringBuilder out = new StringBuilder(96 + listing.json().length() + (ice == null ? 0 : ice.length()));
+        out.append("{\"type\":\"peers\",\"peers\":[");
+        if (!ids.isEmpty()) {
+            appendString(out, ids.get(0));
+            out.append(listing.json());
+        }
+        out.append(']');
+        if (peers.total() != null) {
+            out.append(",\"total\":").append(peers.total().intValue());
+        }
+        if (ice != null) {
+            out.append(",\"iceServers\":").append(ice);
+        }
+        if (peers.resume() != null) {
+            appendString(out.append(",\"resume\":"), peers.resume());
+        }
+        return out.append('}').toString();
+    }
+
+    /**
+     * Ids listed in a {@code peers} reply after the caller's, and their JSON (each preceded by
+     * a comma).
+     */
+    private record Listing(List<String> ids, String json) {
+        /** Whether {@code others} are these ids in this order: the directory hands out the same strings. */
+        boolean holds(List<String> others) {
+            if (others.size() != ids.size()) {
+                return false;
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                String a = ids.get(i);
+                String b = others.get(i);
+                if (a != b && !a.equals(b)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private void appendString(StringBuilder out, String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -178,6 +178,51 @@ class SignalCodecTest {
     }
 
     @Test
+    void peersRepliesEncodeExactlyAsJsonBWould() throws Exception {
+        try (jakarta.json.bind.Jsonb plain = jakarta.json.bind.JsonbBuilder.create()) {
+            IceServer turn = new IceServer(List.of("turn:t.example:3478", "turns:t.example:5349"), "1700000000:al\"ice",
+                    "ea/Au+fP=");
+            List<Peers> replies = List.of(
+                    new Peers(List.of("alice"), 1),
+                    new Peers(List.of("alice", "bob", "carol"), 3),
+                    new Peers(List.of("dave", "bob", "carol"), 4),
+                    new Peers(List.of("q\"uote", "back\\slash", "tab\tbed", "\u00e9t\u00e9/\u6587", "\ud83d\ude00"), 9),
+                    new Peers(List.of("alice", "bob"), 2, List.of(new IceServer(List.of("stun:s.example:3478"), null, null), turn)),
+                    new Peers(List.of("alice", "bob"), 2, List.of(turn), "tok_EN-1234567890abcdefgh"),
+                    new Peers(List.of("alice"), 1, null, "tok_EN-1234567890abcdefgh"),
+                    new Peers(List.of(), 0),
+                    new Peers(List.of("solo"), null));
+            for (Peers reply : replies) {
+                assertThat(CODEC.encode(reply)).isEqualTo(plain.toJson(reply));
+                assertThat(CODEC.decode(CODEC.encode(reply))).isEqualTo(reply);
+            }
+        }
+    }
+
+    @Test
+    void aPeersListingIsReusedOnlyWhileItHoldsTheSameIds() throws Exception {
+        try (jakarta.json.bind.Jsonb plain = jakarta.json.bind.JsonbBuilder.create()) {
+            List<String> listed = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                listed.add("peer-" + i);
+            }
+            // Newcomers one after another see the same listing after their own id, then a changed one.
+            for (int n = 0; n < 5; n++) {
+                List<String> ids = new java.util.ArrayList<>(List.of("new-" + n));
+                ids.addAll(listed.subList(0, 999));
+                Peers reply = new Peers(ids, 1000 + n);
+                assertThat(CODEC.encode(reply)).isEqualTo(plain.toJson(reply));
+            }
+            listed.set(500, "replaced");
+            for (List<String> ids : List.of(listed, listed.subList(0, 10), listed.subList(0, 11),
+                    List.of("x", "peer-0"), List.of("x", "peer-1"))) {
+                Peers reply = new Peers(ids, ids.size());
+                assertThat(CODEC.encode(reply)).isEqualTo(plain.toJson(reply));
+            }
+        }
+    }
+
+    @Test
     void theLastOfARepeatedRelayFieldWins() throws Exception {
         assertThat(CODEC.decode("{\"type\":\"offer\",\"to\":\"x\",\"sdp\":1,\"to\":\"b\",\"sdp\":2}"))
                 .isEqualTo(new Offer(null, "b", json("2")));

@@ -22,6 +22,8 @@ import network.chiral.signaling.server.config.TrustedProxies;
 public final class ClientAddress {
     /** The user property Jetty fills with the remote {@link InetSocketAddress}. */
     static final String REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
+    /** And the local one, which nothing here needs. */
+    static final String LOCAL_ADDRESS = "jakarta.websocket.endpoint.localAddress";
     /** Where the handshake's view of the peer waits for the socket to open. */
     private static final String HANDSHAKE = ClientAddress.class.getName() + ".handshake";
 
@@ -54,13 +56,15 @@ public final class ClientAddress {
 
     /**
      * The client's address for logs: the direct peer's, or the forwarded one behind a trusted
-     * proxy. Called once, when the socket opens: the handshake's headers are dropped from the
-     * session here, so that an idle socket does not keep them.
+     * proxy. Called once, when the socket opens: the handshake's headers and the addresses are
+     * dropped from the session here, so that an idle socket does not keep them.
      */
     static String of(Session session, TrustedProxies proxies) {
-        Object handshake = session.getUserProperties().remove(HANDSHAKE);
+        Map<String, Object> properties = session.getUserProperties();
+        Object handshake = properties.remove(HANDSHAKE);
         Handshake seen = handshake instanceof Handshake h ? h : new Handshake(null, List.of(), null);
-        String direct = direct(session.getUserProperties().get(REMOTE_ADDRESS), seen.direct());
+        String direct = direct(properties.remove(REMOTE_ADDRESS), seen.direct());
+        properties.remove(LOCAL_ADDRESS);
         return proxies.client(normal(direct), seen.forwardedFor(), seen.realIp());
     }
 
