@@ -504,9 +504,15 @@ abstract class ProtocolSuite {
         assertThat(beforeDrop).as("offers the flooder got through before the stuck peer was dropped")
                 .isGreaterThan((int) fitInQueue)
                 .isLessThanOrEqualTo((int) mostBeforeDrop);
-        // (In a cluster a refusal from another node may trail the pong it was sent before, so more than one may come.)
-        assertThat(flooder.exchange(Frames.sessionOffer(s, "v=0"))).as("the stuck peer's id stays free")
-                .isNotEmpty().allSatisfy(e -> assertThat(e.getString("code")).isEqualTo("peer-not-found"));
+        // The stuck peer's id stays free. In a cluster a refusal from another node may trail the
+        // pong it was sent before (a relay that reached the stuck peer's node as it was dropped is
+        // routed once more before it is answered), so answers to the flood may still come first.
+        flooder.send(Frames.sessionOffer(s, "v=0"));
+        JsonObject answer;
+        do {
+            answer = flooder.next("error");
+            assertThat(answer.getString("code")).as("answer after the drop: %s", answer).isIn("unavailable", "peer-not-found");
+        } while (!answer.getString("code").equals("peer-not-found"));
 
         stuck.resumeReading();
         PeerClient.Close close = stuck.awaitClose();
