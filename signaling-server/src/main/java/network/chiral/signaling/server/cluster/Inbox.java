@@ -146,7 +146,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * the node is leaving, or back from losing Redis.
      */
     void sendReceipts() {
-        receipts.keySet().forEach(this::sendReceipts);
+        receipts.forEach(this::sendReceipts);
     }
 
     /**
@@ -175,9 +175,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     /** Sends {@code origin} a receipt for what is pending; what Redis refuses stays pending. */
     private void sendReceipts(String origin) {
         Receipts pending = receipts.get(origin);
-        if (pending == null) {
-            return;
+        if (pending != null) {
+            sendReceipts(origin, pending);
         }
+    }
+
+    private void sendReceipts(String origin, Receipts pending) {
         List<Long> ids;
         synchronized (pending) {
             ids = new ArrayList<>(pending.ids);
@@ -288,7 +291,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
                 pending.unwritten.add(forward.id());
             }
             // Not written after its deadline: by then its sender may have been told it was not.
-            if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, written))) {
+            if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, pending, written))) {
                 synchronized (pending) {
                     pending.unwritten.remove(forward.id());
                 }
@@ -303,22 +306,21 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * between writing it and telling anyone); or lost with a socket that failed or closed
      * first, and returned so its sender hears it did not arrive.
      */
-    private void written(Envelope.Forward forward, boolean written) {
-        Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
+    private void written(Envelope.Forward forward, Receipts pending, boolean written) {
         synchronized (pending) {
             pending.unwritten.remove(forward.id());
-        }
-        if (!written) {
-            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
-            return;
-        }
-        synchronized (pending) {
-            if (pending.ids.size() >= MAX_RECEIPTS) {
-                pending.ids.remove(0);
+            if (written) {
+                if (pending.ids.size() >= MAX_RECEIPTS) {
+                    pending.ids.remove(0);
+                }
+                pending.ids.add(forward.id());
             }
-            pending.ids.add(forward.id());
         }
-        sendReceipts(forward.origin());
+        if (written) {
+            sendReceipts(forward.origin(), pending);
+        } else {
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
+        }
     }
 
     private void stale(String origin, long lateMillis) {
