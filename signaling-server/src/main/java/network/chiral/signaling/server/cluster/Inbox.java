@@ -88,6 +88,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
          * them on, so they are sent again once it is back. Sending one twice does no harm.
          */
         final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
+        /**
+         * Receipts sent again after a lost connection, to go once more with the sender's next
+         * probe: the first try may have reached Redis before the sender had subscribed again,
+         * while a probe shows that it has.
+         */
+        final List<Long> owed = new ArrayList<>();
         /** Relays accepted for their receivers' sockets and not yet written, in the order read. */
         final java.util.Set<Long> unwritten = new java.util.LinkedHashSet<>();
         long lastStaleLog = Long.MIN_VALUE;
@@ -166,6 +172,9 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
                     }
                     pending.recent.clear();
                     pending.ids.addAll(0, again);
+                    if (pending.owed.size() + again.size() <= MAX_RECEIPTS) {
+                        pending.owed.addAll(again);
+                    }
                 }
             });
             sendReceipts();
@@ -254,6 +263,13 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * of another epoch vouches for nothing it does not name.
      */
     private void answer(Envelope.Probe probe) {
+        Receipts owing = receipts.get(probe.origin());
+        if (owing != null) {
+            synchronized (owing) {
+                owing.ids.addAll(0, owing.owed);
+                owing.owed.clear();
+            }
+        }
         sendReceipts(probe.origin());
         List<Long> unwritten = List.of();
         Receipts pending = receipts.get(probe.origin());
