@@ -31,6 +31,7 @@ import network.chiral.signaling.it.fixture.Resumable;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.TcpProxy;
+import network.chiral.signaling.it.fixture.Takeovers;
 import network.chiral.signaling.it.fixture.Tokens;
 
 /**
@@ -85,9 +86,6 @@ class ClusterTakeoverIT {
         return URI.create("ws://127.0.0.1:" + node.port() + "/");
     }
 
-    private static String offer(String to, String sdp) {
-        return "{\"type\":\"offer\",\"to\":\"" + to + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}}";
-    }
 
     @Test
     void aClientWhoseOldConnectionToOneNodeIsHalfOpenGetsItsIdAndItsOffersThroughAnother() throws Exception {
@@ -106,19 +104,10 @@ class ClusterTakeoverIT {
             Await.until("the holding node probes the old socket", PeerClient.WAIT, () -> holderNode.output().stream()
                     .anyMatch(line -> line.contains("through another node") && line.contains(laptop.id())));
             // Bob's node still routes the id to the old socket: this offer must follow the id.
-            bob.send(offer(laptop.id(), "v=0 sent during the probe"));
+            bob.send(Takeovers.offer(laptop.id(), "v=0 sent during the probe"));
 
-            JsonObject reply = laptop.next();
-            long tookMillis = Duration.ofNanos(System.nanoTime() - changed).toMillis();
-            assertThat(reply.getString("type")).as("peers comes first").isEqualTo("peers");
-            assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(laptop.id());
-            JsonObject offer = laptop.next();
-            assertThat(offer.getString("from")).isEqualTo(b);
-            assertThat(offer.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent during the probe");
-
-            bob.send(offer(laptop.id(), "v=0 after"));
-            assertThat(laptop.next().getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
-            bob.assertNothingPending();
+            long tookMillis = Duration.ofNanos(Takeovers.idAndOffersBack(laptop, bob, b, "v=0 sent during the probe")
+                    - changed).toMillis();
 
             Scrape after = Scrape.of(URI.create("http://127.0.0.1:" + holderNode.port() + "/"));
             assertThat(after.since(before, "signaling_connections_closed_total{code=\"4000\"}"))
@@ -136,7 +125,7 @@ class ClusterTakeoverIT {
         String b = "bob-" + UUID.randomUUID();
         bob.register(b);
         String token = Resumable.registerThenDrop(peers, holderNode, id);
-        bob.send(offer(id, "v=0 sent while it was away"));
+        bob.send(Takeovers.offer(id, "v=0 sent while it was away"));
         bob.assertNothingPending();
 
         PeerClient back = peers.connect(uri(claimantNode));
@@ -148,7 +137,7 @@ class ClusterTakeoverIT {
         JsonObject held = back.next("offer");
         assertThat(held.getString("from")).isEqualTo(b);
         assertThat(held.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent while it was away");
-        bob.send(offer(id, "v=0 after"));
+        bob.send(Takeovers.offer(id, "v=0 after"));
         assertThat(back.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
         bob.assertNothingPending();
     }
@@ -166,7 +155,7 @@ class ClusterTakeoverIT {
         // The holder answered the probe's ping and keeps getting relays.
         PeerClient carol = peers.connect(uri(claimantNode));
         carol.register("carol-" + UUID.randomUUID());
-        carol.send(offer(id, "v=0"));
+        carol.send(Takeovers.offer(id, "v=0"));
         assertThat(alice.next("offer").getJsonObject("sdp").getString("sdp")).isEqualTo("v=0");
     }
 

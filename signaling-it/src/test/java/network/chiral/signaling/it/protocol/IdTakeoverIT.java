@@ -24,6 +24,7 @@ import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.TcpProxy;
+import network.chiral.signaling.it.fixture.Takeovers;
 
 /**
  * The real world of a desktop client: its Wi-Fi changes, the old connection is left half-open
@@ -58,9 +59,6 @@ class IdTakeoverIT {
         return URI.create("ws://127.0.0.1:" + server.port() + "/");
     }
 
-    private static String offer(String to, String sdp) {
-        return "{\"type\":\"offer\",\"to\":\"" + to + "\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}}";
-    }
 
     @Test
     void aClientWhoseOldConnectionIsHalfOpenGetsItsIdAndItsOffersWithinTheProbeTime() throws Exception {
@@ -80,19 +78,10 @@ class IdTakeoverIT {
             // any dead connection; what is sent once the server probes it must not be.
             Await.until("the server probes the old socket", PeerClient.WAIT, () -> server.output().stream()
                     .anyMatch(line -> line.contains("pinging the old one") && line.contains(laptop.id())));
-            bob.send(offer(laptop.id(), "v=0 sent during the probe"));
+            bob.send(Takeovers.offer(laptop.id(), "v=0 sent during the probe"));
 
-            JsonObject reply = laptop.next();
-            long tookMillis = Duration.ofNanos(System.nanoTime() - changed).toMillis();
-            assertThat(reply.getString("type")).isEqualTo("peers");
-            assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(laptop.id());
-            JsonObject offer = laptop.next();
-            assertThat(offer.getString("from")).isEqualTo(b);
-            assertThat(offer.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent during the probe");
-
-            bob.send(offer(laptop.id(), "v=0 after"));
-            assertThat(laptop.next().getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 after");
-            bob.assertNothingPending();
+            long tookMillis = Duration.ofNanos(Takeovers.idAndOffersBack(laptop, bob, b, "v=0 sent during the probe")
+                    - changed).toMillis();
 
             Scrape after = Scrape.of(URI.create("http://127.0.0.1:" + server.port() + "/"));
             assertThat(after.since(before, "signaling_connections_closed_total{code=\"4000\"}"))
@@ -113,7 +102,7 @@ class IdTakeoverIT {
             try (ChiralLikeClient again = ChiralLikeClient.start(peers.client(), direct(), phone.id())) {
                 JsonObject reply = again.next();
                 assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(phone.id());
-                bob.send(offer(phone.id(), "v=0"));
+                bob.send(Takeovers.offer(phone.id(), "v=0"));
                 assertThat(again.next().getString("type")).isEqualTo("offer");
             }
         }

@@ -92,16 +92,7 @@ class WarClientCertificateIT {
 
     @Test
     void aCertificateTomcatVerifiedRegistersItsCnAndNoOtherId() throws Exception {
-        String name = "alice-" + PeerClient.newId();
-        WebSocketClient client = SecureClients.presenting(ca, ca.issueClient(directory, name));
-        client.start();
-        try (PeerClient peer = PeerClient.connect(client, secure())) {
-            assertThat(peer.register(name).getJsonArray("peers").getString(0)).isEqualTo(name);
-            peer.send("{\"type\":\"register\",\"clientId\":\"mallory\"}");
-            peer.nextError("forbidden");
-        } finally {
-            client.stop();
-        }
+        SecureClients.registersOnlyItsName(ca, directory, secure());
     }
 
     @Test

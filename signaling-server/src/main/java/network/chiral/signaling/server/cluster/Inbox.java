@@ -88,6 +88,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
          * them on, so they are sent again once it is back. Sending one twice does no harm.
          */
         final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
+        /**
+         * Receipts sent again after a lost connection, to go once more with the sender's next
+         * probe: the first try may have reached Redis before the sender had subscribed again,
+         * while a probe shows that it has.
+         */
+        final List<Long> owed = new ArrayList<>();
         /** Relays accepted for their receivers' sockets and not yet written, in the order read. */
         final java.util.Set<Long> unwritten = new java.util.LinkedHashSet<>();
         long lastStaleLog = Long.MIN_VALUE;
@@ -146,7 +152,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * the node is leaving, or back from losing Redis.
      */
     void sendReceipts() {
-        receipts.keySet().forEach(this::sendReceipts);
+        receipts.forEach(this::sendReceipts);
     }
 
     /**
@@ -166,6 +172,9 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
                     }
                     pending.recent.clear();
                     pending.ids.addAll(0, again);
+                    if (pending.owed.size() + again.size() <= MAX_RECEIPTS) {
+                        pending.owed.addAll(again);
+                    }
                 }
             });
             sendReceipts();
@@ -175,9 +184,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
     /** Sends {@code origin} a receipt for what is pending; what Redis refuses stays pending. */
     private void sendReceipts(String origin) {
         Receipts pending = receipts.get(origin);
-        if (pending == null) {
-            return;
+        if (pending != null) {
+            sendReceipts(origin, pending);
         }
+    }
+
+    private void sendReceipts(String origin, Receipts pending) {
         List<Long> ids;
         synchronized (pending) {
             ids = new ArrayList<>(pending.ids);
@@ -251,6 +263,13 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * of another epoch vouches for nothing it does not name.
      */
     private void answer(Envelope.Probe probe) {
+        Receipts owing = receipts.get(probe.origin());
+        if (owing != null) {
+            synchronized (owing) {
+                owing.ids.addAll(0, owing.owed);
+                owing.owed.clear();
+            }
+        }
         sendReceipts(probe.origin());
         List<Long> unwritten = List.of();
         Receipts pending = receipts.get(probe.origin());
@@ -288,7 +307,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
                 pending.unwritten.add(forward.id());
             }
             // Not written after its deadline: by then its sender may have been told it was not.
-            if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, written))) {
+            if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, pending, written))) {
                 synchronized (pending) {
                     pending.unwritten.remove(forward.id());
                 }
@@ -303,22 +322,21 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * between writing it and telling anyone); or lost with a socket that failed or closed
      * first, and returned so its sender hears it did not arrive.
      */
-    private void written(Envelope.Forward forward, boolean written) {
-        Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
+    private void written(Envelope.Forward forward, Receipts pending, boolean written) {
         synchronized (pending) {
             pending.unwritten.remove(forward.id());
-        }
-        if (!written) {
-            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
-            return;
-        }
-        synchronized (pending) {
-            if (pending.ids.size() >= MAX_RECEIPTS) {
-                pending.ids.remove(0);
+            if (written) {
+                if (pending.ids.size() >= MAX_RECEIPTS) {
+                    pending.ids.remove(0);
+                }
+                pending.ids.add(forward.id());
             }
-            pending.ids.add(forward.id());
         }
-        sendReceipts(forward.origin());
+        if (written) {
+            sendReceipts(forward.origin(), pending);
+        } else {
+            node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
+        }
     }
 
     private void stale(String origin, long lateMillis) {

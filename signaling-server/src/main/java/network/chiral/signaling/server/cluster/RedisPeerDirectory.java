@@ -296,6 +296,11 @@ public final class RedisPeerDirectory implements PeerDirectory {
 
     @Override
     public Delivery deliver(Relay relay, long receivedNanos) {
+        return deliver(relay, receivedNanos, System.currentTimeMillis() + deliverWithinMillis);
+    }
+
+    /** Delivers {@code relay}; on another node only until {@code expiresAt} (epoch milliseconds). */
+    private Delivery deliver(Relay relay, long receivedNanos, long expiresAt) {
         Peer local = locals.get(relay.to());
         if (local != null) {
             return local.relay(relay.message(), receivedNanos, Peer.NO_DEADLINE, written -> {
@@ -307,7 +312,20 @@ public final class RedisPeerDirectory implements PeerDirectory {
         if (!available()) {
             return Delivery.UNAVAILABLE;
         }
-        return forwarding.forward(relay, System.currentTimeMillis() + deliverWithinMillis);
+        return forwarding.forward(relay, expiresAt);
+    }
+
+    /**
+     * Delivers a relay this node passes on by itself, after its sender's frame was answered
+     * (one that came back, or one owed to an id's new holder): if it fails, its sender hears it
+     * here. Cluster thread.
+     */
+    private void deliverLate(Relay relay, long expiresAt) {
+        // Long.MIN_VALUE: no arrival time here, so no latency is measured for it.
+        Delivery outcome = deliver(relay, Long.MIN_VALUE, expiresAt);
+        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
+            unreachable(List.of(relay), outcome);
+        }
     }
 
     @Override
@@ -374,16 +392,10 @@ public final class RedisPeerDirectory implements PeerDirectory {
     private void deliverOwed(Owed relays) {
         try {
             confirmer.execute(() -> {
+                long expiresAt = System.currentTimeMillis() + deliverWithinMillis;
                 for (SignalMessage message : relays.relays()) {
                     if (message instanceof Relay relay) {
-                        // Long.MIN_VALUE: no arrival time here, so no latency is measured for it.
-                        Delivery outcome = deliver(relay, Long.MIN_VALUE);
-                        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
-                            Peer sender = locals.get(relay.from());
-                            if (sender != null) {
-                                late.undelivered(sender, relay, outcome);
-                            }
-                        }
+                        deliverLate(relay, expiresAt);
                     }
                 }
             });
@@ -427,21 +439,7 @@ public final class RedisPeerDirectory implements PeerDirectory {
         } catch (network.chiral.signaling.api.MalformedMessageException e) {
             return;
         }
-        Peer local = locals.get(relay.to());
-        Delivery outcome;
-        if (local != null) {
-            outcome = local.relay(relay.message()) ? Delivery.DELIVERED : Delivery.DROPPED;
-        } else if (!available()) {
-            outcome = Delivery.UNAVAILABLE;
-        } else {
-            outcome = forwarding.forward(relay, expiresAt);
-        }
-        if (outcome == Delivery.NOT_FOUND || outcome == Delivery.UNAVAILABLE || outcome == Delivery.DROPPED) {
-            Peer sender = locals.get(relay.from());
-            if (sender != null) {
-                late.undelivered(sender, relay, outcome);
-            }
-        }
+        deliverLate(relay, expiresAt);
     }
 
     @Override

@@ -2,9 +2,7 @@ package network.chiral.signaling.server.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilder;
@@ -91,22 +89,22 @@ record ClientTrust(TrustManager[] managers, List<Path> files) {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (read.isEmpty()) {
-                throw fail(Setting.TLS_CLIENT_CA_FILE, file, "holds no PEM certificate");
+                throw InvalidSettingException.file(Setting.TLS_CLIENT_CA_FILE, file, "holds no PEM certificate");
             }
             List<X509Certificate> authorities = new ArrayList<>();
             for (Certificate certificate : read) {
                 X509Certificate ca = (X509Certificate) certificate;
                 if (ca.getBasicConstraints() < 0) {
-                    throw fail(Setting.TLS_CLIENT_CA_FILE, file, ca.getSubjectX500Principal().getName()
+                    throw InvalidSettingException.file(Setting.TLS_CLIENT_CA_FILE, file, ca.getSubjectX500Principal().getName()
                             + " is not a CA certificate (no basicConstraints CA:TRUE); list the CAs that issue client certificates");
                 }
                 authorities.add(ca);
             }
             return authorities;
         } catch (IOException e) {
-            throw fail(Setting.TLS_CLIENT_CA_FILE, file, describe(e));
+            throw InvalidSettingException.unreadable(Setting.TLS_CLIENT_CA_FILE, file, e);
         } catch (GeneralSecurityException e) {
-            throw fail(Setting.TLS_CLIENT_CA_FILE, file, "not a PEM certificate bundle (" + e.getMessage() + ")");
+            throw InvalidSettingException.file(Setting.TLS_CLIENT_CA_FILE, file, "not a PEM certificate bundle (" + e.getMessage() + ")");
         }
     }
 
@@ -115,19 +113,19 @@ record ClientTrust(TrustManager[] managers, List<Path> files) {
         try (InputStream in = Files.newInputStream(file)) {
             read = CertificateFactory.getInstance("X.509").generateCRLs(in);
         } catch (IOException e) {
-            throw fail(Setting.TLS_CLIENT_CRL_FILE, file, describe(e));
+            throw InvalidSettingException.unreadable(Setting.TLS_CLIENT_CRL_FILE, file, e);
         } catch (GeneralSecurityException e) {
-            throw fail(Setting.TLS_CLIENT_CRL_FILE, file, "not a CRL in PEM or DER (" + e.getMessage() + ")");
+            throw InvalidSettingException.file(Setting.TLS_CLIENT_CRL_FILE, file, "not a CRL in PEM or DER (" + e.getMessage() + ")");
         }
         if (read.isEmpty()) {
-            throw fail(Setting.TLS_CLIENT_CRL_FILE, file, "holds no CRL");
+            throw InvalidSettingException.file(Setting.TLS_CLIENT_CRL_FILE, file, "holds no CRL");
         }
         List<X509CRL> crls = new ArrayList<>();
         Date now = Date.from(Instant.now());
         for (java.security.cert.CRL crl : read) {
             X509CRL x509 = (X509CRL) crl;
             if (authorities.stream().noneMatch(ca -> signs(ca, x509))) {
-                throw fail(Setting.TLS_CLIENT_CRL_FILE, file, "the CRL of " + x509.getIssuerX500Principal().getName()
+                throw InvalidSettingException.file(Setting.TLS_CLIENT_CRL_FILE, file, "the CRL of " + x509.getIssuerX500Principal().getName()
                         + " is not signed by any CA in " + Setting.TLS_CLIENT_CA_FILE.variable());
             }
             if (x509.getNextUpdate() != null && x509.getNextUpdate().before(now)) {
@@ -150,19 +148,5 @@ record ClientTrust(TrustManager[] managers, List<Path> files) {
         } catch (GeneralSecurityException e) {
             return false;
         }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return "cannot be read (" + e.getMessage() + ")";
-    }
-
-    private static InvalidSettingException fail(Setting setting, Path file, String problem) {
-        return new InvalidSettingException(setting.variable() + "=" + file + ": " + problem);
     }
 }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -79,14 +77,14 @@ record KeyMaterial(KeyStore store, String password) {
                 hasKey |= store.isKeyEntry(alias);
             }
             if (!hasKey) {
-                throw fail(Setting.TLS_KEYSTORE_FILE, file, "holds no private key entry");
+                throw InvalidSettingException.file(Setting.TLS_KEYSTORE_FILE, file, "holds no private key entry");
             }
             return new KeyMaterial(store, pkcs12.password());
         } catch (IOException e) {
-            throw fail(Setting.TLS_KEYSTORE_FILE, file, e.getCause() instanceof java.security.UnrecoverableKeyException
-                    ? "wrong password (" + Setting.TLS_KEYSTORE_PASSWORD.variable() + ")" : describe(e));
+            throw InvalidSettingException.file(Setting.TLS_KEYSTORE_FILE, file, e.getCause() instanceof java.security.UnrecoverableKeyException
+                    ? "wrong password (" + Setting.TLS_KEYSTORE_PASSWORD.variable() + ")" : InvalidSettingException.unreadable(e));
         } catch (GeneralSecurityException e) {
-            throw fail(Setting.TLS_KEYSTORE_FILE, file, "not a PKCS12 keystore (" + e.getMessage() + ")");
+            throw InvalidSettingException.file(Setting.TLS_KEYSTORE_FILE, file, "not a PKCS12 keystore (" + e.getMessage() + ")");
         }
     }
 
@@ -94,13 +92,13 @@ record KeyMaterial(KeyStore store, String password) {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (read.isEmpty()) {
-                throw fail(Setting.TLS_CERT_FILE, file, "holds no PEM certificate");
+                throw InvalidSettingException.file(Setting.TLS_CERT_FILE, file, "holds no PEM certificate");
             }
             return List.copyOf(read);
         } catch (IOException e) {
-            throw fail(Setting.TLS_CERT_FILE, file, describe(e));
+            throw InvalidSettingException.unreadable(Setting.TLS_CERT_FILE, file, e);
         } catch (GeneralSecurityException e) {
-            throw fail(Setting.TLS_CERT_FILE, file, "not a PEM certificate chain (" + e.getMessage() + ")");
+            throw InvalidSettingException.file(Setting.TLS_CERT_FILE, file, "not a PEM certificate chain (" + e.getMessage() + ")");
         }
     }
 
@@ -117,13 +115,13 @@ record KeyMaterial(KeyStore store, String password) {
                     return converter.getPrivateKey(traditional.getPrivateKeyInfo());
                 }
                 if (item instanceof PEMEncryptedKeyPair || item instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    throw fail(Setting.TLS_KEY_FILE, file, "the key is encrypted; give an unencrypted key (as certbot writes)");
+                    throw InvalidSettingException.file(Setting.TLS_KEY_FILE, file, "the key is encrypted; give an unencrypted key (as certbot writes)");
                 }
                 // Anything else (EC PARAMETERS blocks, certificates) is skipped.
             }
-            throw fail(Setting.TLS_KEY_FILE, file, "holds no PEM private key");
+            throw InvalidSettingException.file(Setting.TLS_KEY_FILE, file, "holds no PEM private key");
         } catch (IOException e) {
-            throw fail(Setting.TLS_KEY_FILE, file, describe(e));
+            throw InvalidSettingException.unreadable(Setting.TLS_KEY_FILE, file, e);
         }
     }
 
@@ -157,20 +155,6 @@ record KeyMaterial(KeyStore store, String password) {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
         return java.util.Base64.getEncoder().encodeToString(bytes);
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return "cannot be read (" + e.getMessage() + ")";
-    }
-
-    private static InvalidSettingException fail(Setting setting, Path file, String problem) {
-        return new InvalidSettingException(setting.variable() + "=" + file + ": " + problem);
     }
 
     @Override

@@ -9,11 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.server.node.TestNode;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.RecordingTransport;
-import network.chiral.signaling.server.routing.LocalPeerDirectory;
+import network.chiral.signaling.server.routing.DelegatingDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory;
 
 /**
@@ -35,8 +34,7 @@ class DeliveryOrderTest {
      * The local directory, except that a relay may slip in between an id being bound and the
      * register returning, as one from another thread or node can.
      */
-    private static final class RaceDirectory implements PeerDirectory {
-        final LocalPeerDirectory local = new LocalPeerDirectory();
+    private static final class RaceDirectory extends DelegatingDirectory {
         Runnable duringRegister = () -> { };
 
         @Override
@@ -46,26 +44,6 @@ class DeliveryOrderTest {
             duringRegister = () -> { };
             race.run();
             return registration;
-        }
-
-        @Override
-        public void release(String id, Peer peer) {
-            local.release(id, peer);
-        }
-
-        @Override
-        public Delivery deliver(Relay relay, long receivedNanos) {
-            return local.deliver(relay, receivedNanos);
-        }
-
-        @Override
-        public int size() {
-            return local.size();
-        }
-
-        @Override
-        public Listing list(int limit) {
-            return local.list(limit);
         }
     }
 

@@ -14,7 +14,7 @@ import network.chiral.signaling.api.SignalMessage;
 import network.chiral.signaling.server.node.TestNode;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.RecordingTransport;
-import network.chiral.signaling.server.routing.LocalPeerDirectory;
+import network.chiral.signaling.server.routing.DelegatingDirectory;
 import network.chiral.signaling.server.routing.PeerDirectory;
 
 /**
@@ -32,8 +32,7 @@ class LateDeliveryTest {
     }
 
     /** Holds local ids like the local directory, forwards everything else and reports nothing yet. */
-    private static final class ForwardingDirectory implements PeerDirectory {
-        final LocalPeerDirectory local = new LocalPeerDirectory();
+    private static final class ForwardingDirectory extends DelegatingDirectory {
         final LateOutcomes undelivered;
         boolean available = true;
 
@@ -42,29 +41,9 @@ class LateDeliveryTest {
         }
 
         @Override
-        public Registration register(String id, String replacing, Peer peer, int listLimit) {
-            return local.register(id, replacing, peer, listLimit);
-        }
-
-        @Override
-        public void release(String id, Peer peer) {
-            local.release(id, peer);
-        }
-
-        @Override
         public Delivery deliver(Relay relay, long receivedNanos) {
             Delivery here = local.deliver(relay, receivedNanos);
             return here == Delivery.NOT_FOUND ? Delivery.FORWARDED : here;
-        }
-
-        @Override
-        public int size() {
-            return local.size();
-        }
-
-        @Override
-        public Listing list(int limit) {
-            return local.list(limit);
         }
 
         @Override

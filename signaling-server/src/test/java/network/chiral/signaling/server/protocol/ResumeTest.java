@@ -142,4 +142,26 @@ class ResumeTest {
         assertThat(alice.pings).isEqualTo(1);
         assertThat(again.written).as("waits for the probe").isEmpty();
     }
+
+    @Test
+    void aResumeValueThatIsNoTokenIsNoProofEvenWhenItCouldNotTravelBetweenNodes() {
+        RecordingTransport alice = new RecordingTransport();
+        RecordingTransport bobSocket = new RecordingTransport();
+        aliceAndBob(alice, bobSocket);
+        RecordingTransport again = new RecordingTransport();
+
+        open(again, "{\"type\":\"register\",\"clientId\":\"alice\",\"resume\":\"has spaces and a\\nnewline in it\"}");
+
+        assertThat(alice.closeCode).isNull();
+        assertThat(alice.pings).as("probed as usual").isEqualTo(1);
+    }
+
+    @Test
+    void aResumeThatIsNotAStringIsAnInvalidMessage() {
+        RecordingTransport alice = new RecordingTransport();
+        open(alice, "{\"type\":\"register\",\"clientId\":\"alice\",\"resume\":5}");
+
+        assertThat(json(alice.written.get(0)).getString("code")).isEqualTo("invalid-message");
+        assertThat(node.registered()).isZero();
+    }
 }
