@@ -2,7 +2,6 @@ package network.chiral.signaling.server.http;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
@@ -10,7 +9,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
@@ -29,7 +27,9 @@ import network.chiral.signaling.server.endpoint.ClientAddress;
  * 503 while the server drains, 403 for an origin not allowed, 429 or 503 over a connection
  * limit, 401 for a missing or invalid credential or client certificate. Plain HTTP requests
  * pass untouched. Mapped in front of the container's own upgrade filter, to which it hands a
- * verified client certificate as the request's user principal ({@link VerifiedCertificate}).
+ * verified client certificate as the request's user principal ({@link VerifiedCertificate}),
+ * in a request that lets go of the HTTP exchange once the handshake is over
+ * ({@link UpgradingRequest}).
  */
 public final class UpgradeGate extends HttpFilter {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeGate.class);
@@ -57,7 +57,13 @@ public final class UpgradeGate extends HttpFilter {
         X509Certificate certificate = door.acceptsCertificates() ? certificate(request, proxies) : null;
         Optional<Door.Turned> turned = door.admit(request.getHeader("Origin"), address, credential, certificate);
         if (turned.isEmpty()) {
-            chain.doFilter(certificate == null ? request : new WithCertificate(request, certificate), response);
+            UpgradingRequest upgrading = new UpgradingRequest(request,
+                    certificate == null ? null : new VerifiedCertificate(certificate));
+            try {
+                chain.doFilter(upgrading, response);
+            } finally {
+                upgrading.end();
+            }
             return;
         }
         Door.Turned t = turned.get();
@@ -100,24 +106,5 @@ public final class UpgradeGate extends HttpFilter {
                     request.getHeader(ForwardedCertificate.VERIFY_HEADER)).orElse(null);
         }
         return null;
-    }
-
-    /**
-     * The request as the WebSocket handshake sees it, its verified certificate as the user
-     * principal: Jetty and Tomcat both build their handshake request's principal from the
-     * request the filter chain passes on.
-     */
-    private static final class WithCertificate extends HttpServletRequestWrapper {
-        private final VerifiedCertificate principal;
-
-        WithCertificate(HttpServletRequest request, X509Certificate certificate) {
-            super(request);
-            this.principal = new VerifiedCertificate(certificate);
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            return principal;
-        }
     }
 }
