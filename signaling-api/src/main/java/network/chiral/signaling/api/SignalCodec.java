@@ -214,31 +214,31 @@ public final class SignalCodec implements AutoCloseable {
         List<String> rest = ids.isEmpty() ? ids : ids.subList(1, ids.size());
         Listing listing = lastListing;
         if (!listing.holds(rest)) {
-            StringBuilder json = new StringBuilder(rest.size() * 24);
+            int length = 0;
+            for (String id : rest) {
+                length += id.length() + 3;
+            }
+            StringBuilder json = new StringBuilder(length);
             for (String id : rest) {
                 appendString(json.append(','), id);
             }
             listing = new Listing(List.copyOf(rest), json.toString());
             lastListing = listing;
         }
-        String ice = peers.iceServers() == null ? null : jsonb.toJson(peers.iceServers());
-        StringBuilder out = new StringBuilder(96 + listing.json().length() + (ice == null ? 0 : ice.length()));
-        out.append("{\"type\":\"peers\",\"peers\":[");
-        if (!ids.isEmpty()) {
-            appendString(out, ids.get(0));
-            out.append(listing.json());
-        }
-        out.append(']');
-        if (peers.total() != null) {
-            out.append(",\"total\":").append(peers.total().intValue());
-        }
-        if (ice != null) {
-            out.append(",\"iceServers\":").append(ice);
-        }
-        if (peers.resume() != null) {
-            appendString(out.append(",\"resume\":"), peers.resume());
-        }
-        return out.append('}').toString();
+        // One concatenation, sized once: the listing can be tens of kilobytes, and every
+        // newcomer of a reconnect storm gets it.
+        String first = ids.isEmpty() ? "" : quoted(ids.get(0));
+        String total = peers.total() == null ? "" : ",\"total\":" + peers.total().intValue();
+        String ice = peers.iceServers() == null ? "" : ",\"iceServers\":" + jsonb.toJson(peers.iceServers());
+        String resume = peers.resume() == null ? "" : ",\"resume\":" + quoted(peers.resume());
+        return "{\"type\":\"peers\",\"peers\":[" + first + (ids.isEmpty() ? "" : listing.json()) + "]"
+                + total + ice + resume + "}";
+    }
+
+    private String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        appendString(out, text);
+        return out.toString();
     }
 
     /**

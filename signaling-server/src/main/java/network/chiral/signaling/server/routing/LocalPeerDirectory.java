@@ -1,16 +1,19 @@
 package network.chiral.signaling.server.routing;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import network.chiral.signaling.api.Relay;
 import network.chiral.signaling.server.peer.Peer;
 
-/** The peer directory of a single server: a concurrent map from id to socket. */
+/**
+ * The peer directory of a single server: a concurrent map from id to socket, read without
+ * locks by every relay, and the order ids registered in, which listings follow.
+ */
 public final class LocalPeerDirectory implements PeerDirectory {
     private final ConcurrentMap<String, Peer> peers = new ConcurrentHashMap<>();
+    /** Guarded by itself; changed together with {@link #peers} so the two never disagree. */
+    private final RegistrationOrder order = new RegistrationOrder();
     private final LateOutcomes late;
 
     /** A directory whose late outcomes (a relay lost with its receiver's closing socket) go nowhere. */
@@ -25,19 +28,26 @@ public final class LocalPeerDirectory implements PeerDirectory {
 
     @Override
     public Registration register(String id, String replacing, Peer peer, int listLimit) {
-        Peer holder = peers.putIfAbsent(id, peer);
-        if (holder != null && holder != peer) {
-            return Registration.taken(holder);
+        synchronized (order) {
+            Peer holder = peers.putIfAbsent(id, peer);
+            if (holder != null && holder != peer) {
+                return Registration.taken(holder);
+            }
+            order.add(id);
+            if (replacing != null && peers.remove(replacing, peer)) {
+                order.remove(replacing);
+            }
+            return Registration.granted(order.first(listLimit), peers.size());
         }
-        if (replacing != null) {
-            peers.remove(replacing, peer);
-        }
-        return Registration.granted(ids(listLimit), peers.size());
     }
 
     @Override
     public void release(String id, Peer peer) {
-        peers.remove(id, peer);
+        synchronized (order) {
+            if (peers.remove(id, peer)) {
+                order.remove(id);
+            }
+        }
     }
 
     @Override
@@ -63,18 +73,9 @@ public final class LocalPeerDirectory implements PeerDirectory {
 
     @Override
     public Listing list(int limit) {
-        return new Listing(ids(limit), peers.size());
-    }
-
-    private List<String> ids(int limit) {
-        List<String> ids = new ArrayList<>(Math.min(limit, peers.size()));
-        for (String id : peers.keySet()) {
-            if (ids.size() >= limit) {
-                break;
-            }
-            ids.add(id);
+        synchronized (order) {
+            return new Listing(order.first(limit), peers.size());
         }
-        return ids;
     }
 
     @Override
