@@ -10,16 +10,9 @@ import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the {@code peers} reply to one newcomer costs with 10000 peers registered and the
@@ -30,13 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * a storm: a full listing only changes when a listed id leaves); and with the codec when every
  * reply's listing differs. A JMH benchmark, run by hand (see docs/benchmarks.md), never by the build.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class PeersReplyBenchmark {
+public class PeersReplyBenchmark extends ByHandBenchmark {
     private static final int REGISTERED = 10_000;
     private static final int LIMIT = 1000;
 

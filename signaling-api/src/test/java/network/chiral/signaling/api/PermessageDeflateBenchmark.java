@@ -2,22 +2,13 @@ package network.chiral.signaling.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What {@code permessage-deflate} would cost a server per relayed 1.5 KB offer: inflating the
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * busy machine JMH's wall-clock times mostly measure the queue for a core; {@link #main} times
  * the same operations in this thread's CPU time instead.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class PermessageDeflateBenchmark {
+public class PermessageDeflateBenchmark extends ByHandBenchmark {
     /** The bytes every compressed frame ends with under SYNC_FLUSH, left off on the wire (RFC 7692). */
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
 

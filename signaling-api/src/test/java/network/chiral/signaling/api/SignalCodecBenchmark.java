@@ -1,35 +1,19 @@
 package network.chiral.signaling.api;
 
-import java.util.concurrent.TimeUnit;
-
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What relaying one 1.5 KB offer costs in the codec: decoding it and encoding it stamped, on
  * the codec's streaming path and, for comparison, through JSON-B binding as configured in the
  * codec. A JMH benchmark, run by hand (see docs/benchmarks.md), never by the build.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class SignalCodecBenchmark {
+public class SignalCodecBenchmark extends ByHandBenchmark {
     private SignalCodec codec;
     private Jsonb jsonb;
     private String frame;

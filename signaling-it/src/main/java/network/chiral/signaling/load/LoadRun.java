@@ -2,7 +2,6 @@ package network.chiral.signaling.load;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -343,13 +342,12 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /** One connection: an idle peer, or one side of a pair. */
-    public final class LoadPeer implements Session.Listener.AutoDemanding {
+    public final class LoadPeer extends LoadSocket {
         private final String id;
         private final String partner;
         private final boolean offerer;
         private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
         private final AtomicInteger state = new AtomicInteger();
-        private volatile Session session;
 
         LoadPeer(String id, String partner, boolean offerer) {
             this.id = id;
@@ -399,7 +397,7 @@ public final class LoadRun implements AutoCloseable {
         }
 
         void send(String frame) {
-            Session s = session;
+            Session s = session();
             if (s == null || !s.isOpen()) {
                 error("send-on-closed");
                 return;
@@ -408,15 +406,11 @@ public final class LoadRun implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketOpen(Session s) {
-            this.session = s;
+        void opened(Session s) {
             if (s.getUpgradeResponse().getExtensions().stream().anyMatch(e -> e.getName().equals("permessage-deflate"))) {
                 deflating.incrementAndGet();
             }
-            String register = options.protocol().register(id);
-            if (register != null) {
-                s.sendText(register, Callback.NOOP);
-            }
+            register(options.protocol(), id);
         }
 
         @Override
@@ -458,14 +452,6 @@ public final class LoadRun implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketPing(ByteBuffer payload) {
-            Session s = session;
-            if (s != null) {
-                s.sendPong(payload, Callback.NOOP);
-            }
-        }
-
-        @Override
         public void onWebSocketClose(int code, String reason) {
             if (state.get() == 0) {
                 fail("closed " + code);
@@ -484,10 +470,7 @@ public final class LoadRun implements AutoCloseable {
         }
 
         void close() {
-            Session s = session;
-            if (s != null && s.isOpen()) {
-                s.close(1000, "load run over", Callback.NOOP);
-            }
+            close("load run over");
         }
     }
 

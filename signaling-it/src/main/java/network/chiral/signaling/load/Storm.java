@@ -1,7 +1,6 @@
 package network.chiral.signaling.load;
 
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -321,7 +320,7 @@ public final class Storm implements AutoCloseable {
 
         void send(String frame) {
             Attempt a = current;
-            Session s = a == null ? null : a.session;
+            Session s = a == null ? null : a.session();
             if (s != null && s.isOpen() && registeredNow) {
                 s.sendText(frame, Callback.NOOP);
             }
@@ -337,7 +336,7 @@ public final class Storm implements AutoCloseable {
 
     /** One connection attempt of a client: connect, register, wait for the answer. */
     /** Public: the WebSocket client reaches its listeners by reflection. */
-    public final class Attempt implements Session.Listener.AutoDemanding {
+    public final class Attempt extends LoadSocket {
         private static final int PENDING = 0;
         private static final int REGISTERED = 1;
         private static final int FAILED = 2;
@@ -346,7 +345,6 @@ public final class Storm implements AutoCloseable {
         private final Client owner;
         private final long started = System.nanoTime();
         private final AtomicInteger state = new AtomicInteger(PENDING);
-        private volatile Session session;
         private volatile java.util.concurrent.ScheduledFuture<?> timeout;
 
         Attempt(Client owner) {
@@ -389,16 +387,12 @@ public final class Storm implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketOpen(Session s) {
-            session = s;
+        void opened(Session s) {
             if (state.get() != PENDING) {
                 s.close(1000, "too late", Callback.NOOP);
                 return;
             }
-            String register = options.protocol().register(owner.id);
-            if (register != null) {
-                s.sendText(register, Callback.NOOP);
-            }
+            register(options.protocol(), owner.id);
         }
 
         @Override
@@ -413,14 +407,6 @@ public final class Storm implements AutoCloseable {
                 case ERROR -> fail(Protocol.errorCode(frame));
                 default -> {
                 }
-            }
-        }
-
-        @Override
-        public void onWebSocketPing(ByteBuffer payload) {
-            Session s = session;
-            if (s != null) {
-                s.sendPong(payload, Callback.NOOP);
             }
         }
 
@@ -443,10 +429,7 @@ public final class Storm implements AutoCloseable {
         }
 
         void close() {
-            Session s = session;
-            if (s != null && s.isOpen()) {
-                s.close(1000, "storm over", Callback.NOOP);
-            }
+            close("storm over");
         }
     }
 }

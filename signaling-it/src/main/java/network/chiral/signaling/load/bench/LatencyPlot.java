@@ -1,37 +1,26 @@
 package network.chiral.signaling.load.bench;
 
+import static network.chiral.signaling.load.bench.PlotCanvas.LEFT;
+import static network.chiral.signaling.load.bench.PlotCanvas.TOP;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import javax.imageio.ImageIO;
-
 /**
  * Round-trip latency against offered rate, one line per server (p99 solid, p50 dashed), on a
- * logarithmic latency axis so that a server ten times slower still fits. Plain AWT, headless.
+ * logarithmic latency axis so that a server ten times slower still fits.
  */
 final class LatencyPlot {
-    private static final int WIDTH = 900;
-    private static final int HEIGHT = 540;
-    private static final int LEFT = 80;
     private static final int RIGHT = 200;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 60;
-    private static final Color[] COLORS = {
-        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
 
     private LatencyPlot() {
     }
 
     static void write(Path png, String title, List<Results> servers) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         double maxRate = 1;
         double minMs = Double.MAX_VALUE;
         double maxMs = 0;
@@ -52,14 +41,10 @@ final class LatencyPlot {
         }
         double lo = Math.floor(Math.log10(minMs));
         double hi = Math.max(lo + 1, Math.ceil(Math.log10(maxMs)));
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, HEIGHT);
-        int plotW = WIDTH - LEFT - RIGHT;
-        int plotH = HEIGHT - TOP - BOTTOM;
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        PlotCanvas canvas = new PlotCanvas(RIGHT);
+        Graphics2D g = canvas.g;
+        int plotW = canvas.plotW;
+        int plotH = canvas.plotH;
         g.setColor(new Color(0xdddddd));
         for (double e = lo; e <= hi; e++) {
             int y = TOP + plotH - (int) ((e - lo) / (hi - lo) * plotH);
@@ -80,14 +65,11 @@ final class LatencyPlot {
             g.drawLine(x, TOP + plotH, x, TOP + plotH + 5);
             g.drawString(String.format("%.0f", rate), x - 15, TOP + plotH + 20);
         }
-        g.drawString("offered load (relayed messages per second)", LEFT + plotW / 2 - 130, HEIGHT - 15);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, LEFT, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        canvas.captions("offered load (relayed messages per second)", 130, title);
         int legendY = TOP + 10;
         for (int s = 0; s < servers.size(); s++) {
             Results server = servers.get(s);
-            Color color = COLORS[s % COLORS.length];
+            Color color = PlotCanvas.color(s);
             g.setColor(color);
             drawSeries(g, server, true, maxRate, lo, hi, plotW, plotH);
             drawSeries(g, server, false, maxRate, lo, hi, plotW, plotH);
@@ -102,9 +84,7 @@ final class LatencyPlot {
             g.drawString(server.name + " p50", LEFT + plotW + 45, legendY + 22);
             legendY += 48;
         }
-        g.dispose();
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        ImageIO.write(image, "png", png.toFile());
+        canvas.write(png);
     }
 
     private static void drawSeries(Graphics2D g, Results server, boolean p99, double maxRate, double lo, double hi,

@@ -66,18 +66,23 @@ class ClusterChaosIT {
     private static final int ROUNDS = Integer.getInteger("chaos.rounds", 1);
     private static final int PAIRS = Integer.getInteger("chaos.pairs", 12);
     private static final int NODES = 3;
-    private static final int TTL_SECONDS = 3;
+    /**
+     * Short enough that a dead node is known within seconds, long enough that a relay's deadline
+     * (half the command timeout, a third of the TTL: 1 s) is not missed by a node that is only
+     * slow on a loaded machine, which the default's 1.7 s deadline allows for too.
+     */
+    private static final int TTL_SECONDS = 6;
     /** Between two relays of one sender. */
     private static final Duration PACE = Duration.ofMillis(20);
     /** Relays each sender sends before each fault and again once the cluster has recovered (about a second). */
     private static final int STEADY = 50;
     /**
      * How long a node stays frozen: several probe intervals (a fifth of the command timeout,
-     * itself a third of the TTL: 200 ms), past the command timeout (1 s) after which its
-     * relays are answered {@code unavailable}, and well inside the TTL (3 s, renewed every
-     * second), so that the node is suspected but not declared dead.
+     * itself a third of the TTL: 400 ms), past the command timeout (2 s) after which its
+     * relays are answered {@code unavailable}, and well inside the TTL (6 s, renewed every
+     * two seconds), so that the node is suspected but not declared dead.
      */
-    private static final Duration FROZEN_FOR = Duration.ofMillis(1500);
+    private static final Duration FROZEN_FOR = Duration.ofMillis(3000);
     /** How often a client whose id is still taken (by its own old socket's node) asks again. */
     private static final Duration ID_RETRY = Duration.ofMillis(100);
     /** Each receiver moves this many times in the moving phase. */
@@ -86,10 +91,10 @@ class ClusterChaosIT {
     private static final Duration RECOVERY = Duration.ofSeconds(20);
     /**
      * How long outcomes may take once sending stopped: an {@code unavailable} comes within the
-     * command timeout plus a probe interval (1.2 s), a bounce's {@code peer-not-found} within a
+     * command timeout plus a probe interval (2.4 s), a bounce's {@code peer-not-found} within a
      * Redis round trip; a node's death is known within the TTL, which has passed by then.
      */
-    private static final Duration OUTCOMES = Duration.ofSeconds(6);
+    private static final Duration OUTCOMES = Duration.ofSeconds(10);
     /** How long each pair's final marker relay may take to reach its receiver. */
     private static final Duration FENCE = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(50);

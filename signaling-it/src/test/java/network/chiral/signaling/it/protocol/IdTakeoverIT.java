@@ -10,19 +10,13 @@ import java.util.UUID;
 
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.ChiralLikeClient;
 import network.chiral.signaling.it.fixture.PeerClient;
-import network.chiral.signaling.it.fixture.Peers;
 import network.chiral.signaling.it.fixture.Scrape;
-import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.TcpProxy;
 import network.chiral.signaling.it.fixture.Takeovers;
 
@@ -32,33 +26,12 @@ import network.chiral.signaling.it.fixture.Takeovers;
  * again. Against the real {@code java -jar}, with a client that behaves like the Chiral client
  * and a TCP proxy that makes the old connection half-open.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdTakeoverIT {
+class IdTakeoverIT extends OneJarCases {
     private static final Duration PROBE = Duration.ofMillis(1500);
 
-    private ServerProcess server;
-    @RegisterExtension
-    final Peers peers = new Peers();
-
-    @BeforeAll
-    void start() throws Exception {
-        server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
-                "SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis()),
-                // The cases follow each frame; PeerListUpdatesIT covers the list pushes.
-                "SIGNALING_PEERS_PUSH_MILLIS", "0"));
-        peers.start();
+    IdTakeoverIT() {
+        super(Map.of("SIGNALING_TAKEOVER_PROBE_MILLIS", String.valueOf(PROBE.toMillis())));
     }
-
-    @AfterAll
-    void stop() throws Exception {
-        peers.stop();
-        server.close();
-    }
-
-    private URI direct() {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/");
-    }
-
 
     @Test
     void aClientWhoseOldConnectionIsHalfOpenGetsItsIdAndItsOffersWithinTheProbeTime() throws Exception {

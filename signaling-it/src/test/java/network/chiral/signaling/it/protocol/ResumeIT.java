@@ -2,25 +2,18 @@ package network.chiral.signaling.it.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.json.JsonObject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import network.chiral.signaling.it.fixture.Await;
 import network.chiral.signaling.it.fixture.Frames;
 import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Resumable;
-import network.chiral.signaling.it.fixture.Peers;
-import network.chiral.signaling.it.fixture.ServerProcess;
 
 /**
  * A client that can resume loses its connection (the server sees it end without a close) and
@@ -28,29 +21,11 @@ import network.chiral.signaling.it.fixture.ServerProcess;
  * after its {@code peers} reply; if it does not come back in time, the senders are told.
  * Against the real {@code java -jar}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResumeIT {
+class ResumeIT extends OneJarCases {
     private static final Duration RESUME = Duration.ofSeconds(2);
 
-    private ServerProcess server;
-    @RegisterExtension
-    final Peers peers = new Peers();
-
-    @BeforeAll
-    void start() throws Exception {
-        server = ServerProcess.start(Map.of("PORT", "0", "SIGNALING_HOST", "127.0.0.1",
-                "SIGNALING_RESUME_SECONDS", String.valueOf(RESUME.toSeconds()), "SIGNALING_PEERS_PUSH_MILLIS", "0"));
-        peers.start();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        peers.stop();
-        server.close();
-    }
-
-    private URI direct() {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/");
+    ResumeIT() {
+        super(Map.of("SIGNALING_RESUME_SECONDS", String.valueOf(RESUME.toSeconds())));
     }
 
     @Test

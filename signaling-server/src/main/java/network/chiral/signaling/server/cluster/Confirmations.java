@@ -1,10 +1,8 @@
 package network.chiral.signaling.server.cluster;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +33,7 @@ import network.chiral.signaling.api.Relay;
  * after one, every relay gets a full deadline again.
  *
  * <p>Thread-safe: senders open relays, the cluster thread ticks, a Redis I/O thread records
- * answers.
+ * answers. Each node's relays are watched by a {@link NodeWatch}.
  */
 final class Confirmations {
     /** A probe to send: {@code node}'s inbox gets {@code id}. */
@@ -62,30 +60,11 @@ final class Confirmations {
     record Pending(Relay relay, long sentNanos, long expiresAt) {
     }
 
-    /** A published relay: {@code seq} orders it among those published to its node. */
-    private record Entry(long seq, long id) {
-    }
-
-    /** One remote node's published relays awaiting confirmation. Guarded by itself. */
-    private static final class Watch {
-        final ArrayDeque<Entry> entries = new ArrayDeque<>();
-        /** Outstanding probes by id, oldest first, each with the last seq it covers. */
-        final TreeMap<Long, Long> covers = new TreeMap<>();
-        long seq;
-        /** The epoch of the node's subscription as its last answer named it; 0 before any. */
-        long epoch;
-        boolean suspect;
-        boolean closed;
-    }
-
-    /** Probes kept per node while it does not answer. */
-    private static final int MAX_PROBES = 64;
-
     private final long deadlineNanos;
     private final int capacity;
     private final LongSupplier clock;
     private final ConcurrentMap<Long, Pending> unsettled = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Watch> watches = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, NodeWatch> watches = new ConcurrentHashMap<>();
     private final AtomicLong relayIds = new AtomicLong();
     private long probeIds;
     private long lastTick;
@@ -109,13 +88,8 @@ final class Confirmations {
 
     /** Whether a relay to {@code node} must be refused now: it is suspect, or too far behind. */
     boolean refuses(String node) {
-        Watch watch = watches.get(node);
-        if (watch == null) {
-            return false;
-        }
-        synchronized (watch) {
-            return watch.suspect || watch.entries.size() >= capacity;
-        }
+        NodeWatch watch = watches.get(node);
+        return watch != null && watch.refuses(capacity);
     }
 
     /**
@@ -134,14 +108,9 @@ final class Confirmations {
     /** Relay {@code id} has been published to {@code node}'s inbox (the reply has come back). */
     void published(String node, long id) {
         while (true) {
-            Watch watch = watches.computeIfAbsent(node, n -> new Watch());
-            synchronized (watch) {
-                if (!watch.closed) {
-                    if (unsettled.containsKey(id)) {
-                        watch.entries.addLast(new Entry(++watch.seq, id));
-                    }
-                    return;
-                }
+            NodeWatch watch = watches.computeIfAbsent(node, n -> new NodeWatch(n, unsettled, deadlineNanos));
+            if (watch.published(id)) {
+                return;
             }
             // The node was forgotten meanwhile; a fresh watch takes this relay.
             watches.remove(node, watch);
@@ -180,42 +149,8 @@ final class Confirmations {
      * receipt, a return or the deadline settles them.
      */
     Answer confirmed(String node, long id, long epoch, List<Long> unwritten) {
-        Watch watch = watches.get(node);
-        if (watch == null) {
-            return Answer.NONE;
-        }
-        synchronized (watch) {
-            Long covers = watch.covers.get(id);
-            if (covers == null) {
-                // Not a probe of this watch (an earlier one, for a node forgotten since).
-                return Answer.NONE;
-            }
-            boolean newSubscription = watch.epoch != 0 && watch.epoch != epoch;
-            watch.epoch = epoch;
-            // Answers come in order: probes older than this one are answered by it too.
-            watch.covers.headMap(id, true).clear();
-            List<Relay> lost = new ArrayList<>();
-            java.util.Set<Long> open = unwritten.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(unwritten);
-            ArrayDeque<Entry> kept = new ArrayDeque<>();
-            while (!watch.entries.isEmpty() && watch.entries.peekFirst().seq() <= covers) {
-                Entry entry = watch.entries.pollFirst();
-                if (open.contains(entry.id())) {
-                    kept.add(entry);
-                    continue;
-                }
-                Pending pending = unsettled.remove(entry.id());
-                if (pending != null && newSubscription) {
-                    // Published to the subscription Redis dropped, and named in no receipt.
-                    lost.add(pending.relay());
-                }
-            }
-            while (!kept.isEmpty()) {
-                watch.entries.addFirst(kept.pollLast());
-            }
-            boolean was = watch.suspect;
-            watch.suspect = false;
-            return new Answer(was, lost);
-        }
+        NodeWatch watch = watches.get(node);
+        return watch == null ? Answer.NONE : watch.confirmed(id, epoch, unwritten);
     }
 
     /**
@@ -246,36 +181,7 @@ final class Confirmations {
         List<Probe> probes = new ArrayList<>();
         List<Relay> expired = new ArrayList<>();
         List<String> suspected = new ArrayList<>();
-        watches.forEach((node, watch) -> {
-            synchronized (watch) {
-                boolean expiredAny = false;
-                while (!watch.entries.isEmpty()) {
-                    long head = watch.entries.peekFirst().id();
-                    Pending pending = unsettled.get(head);
-                    if (pending != null && now - Math.max(pending.sentNanos(), resumed) <= deadlineNanos) {
-                        break;
-                    }
-                    watch.entries.pollFirst();
-                    if (pending != null && unsettled.remove(head, pending)) {
-                        expired.add(pending.relay());
-                        expiredAny = true;
-                    }
-                }
-                if (expiredAny && !watch.suspect) {
-                    watch.suspect = true;
-                    suspected.add(node);
-                }
-                if (!watch.entries.isEmpty() || watch.suspect) {
-                    long id = ++probeIds;
-                    watch.covers.put(id, watch.seq);
-                    if (watch.covers.size() > MAX_PROBES) {
-                        // Each answer covers the probes before it, so the oldest are the least needed.
-                        watch.covers.pollFirstEntry();
-                    }
-                    probes.add(new Probe(node, id));
-                }
-            }
-        });
+        watches.values().forEach(watch -> watch.tick(now, resumed, () -> ++probeIds, probes, expired, suspected));
         return new Tick(linkOpen ? probes : List.of(), expired, suspected);
     }
 
@@ -290,22 +196,8 @@ final class Confirmations {
      * @return its relays that were never settled
      */
     List<Relay> forget(String node) {
-        Watch watch = watches.remove(node);
-        if (watch == null) {
-            return List.of();
-        }
-        synchronized (watch) {
-            watch.closed = true;
-            List<Relay> unconfirmed = new ArrayList<>();
-            for (Entry entry : watch.entries) {
-                Pending pending = unsettled.remove(entry.id());
-                if (pending != null) {
-                    unconfirmed.add(pending.relay());
-                }
-            }
-            watch.entries.clear();
-            return unconfirmed;
-        }
+        NodeWatch watch = watches.remove(node);
+        return watch == null ? List.of() : watch.close();
     }
 
     /** Relays not yet settled, all nodes together. */

@@ -1,10 +1,8 @@
 package network.chiral.signaling.server.cluster;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
@@ -29,20 +27,11 @@ import network.chiral.signaling.server.peer.Peer;
  *
  * <p>A relay its receiver's socket has taken is named in a receipt ({@link Envelope.Delivered})
  * to its sender's node at once, and one lost with a socket that closed first goes back: a relay
- * counts as delivered once written, not once queued. Probes still confirm what receipts have not.
+ * counts as delivered once written, not once queued ({@link Receipts}). Probes still confirm
+ * what receipts have not.
  */
 final class Inbox extends RedisPubSubAdapter<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
-    /** How often at most one sender's stale relays are logged. */
-    private static final long STALE_LOG_MILLIS = 60_000;
-    /** Relays remembered per sender between two of its probes; beyond that the oldest go unreported. */
-    private static final int MAX_RECEIPTS = 100_000;
-    /**
-     * How far back receipts are sent again after a lost connection: longer than any sender waits
-     * for one (the command timeout is at most 2 s, and a sender whose own link was down waits at
-     * most two more).
-     */
-    private static final long RESEND_MILLIS = 6_000;
 
     /** What the inbox needs from its node. */
     interface Node {
@@ -53,7 +42,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         Peer local(String id);
 
         /** Sends {@code envelope} to {@code origin}'s inbox without waiting; completes once Redis took it. */
-        java.util.concurrent.CompletionStage<?> sendBack(String origin, Envelope envelope);
+        CompletionStage<?> sendBack(String origin, Envelope envelope);
 
         /** Runs {@code task} soon, off the Redis I/O thread. */
         void soon(Runnable task);
@@ -80,30 +69,11 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         void membershipChanged(RouteNotice notice);
     }
 
-    /** Relays of one sender delivered and not yet named in a receipt that reached Redis. Guarded by itself. */
-    private static final class Receipts {
-        final List<Long> ids = new ArrayList<>();
-        /**
-         * Receipts sent lately, with when: Redis may have lost them (it restarted) before passing
-         * them on, so they are sent again once it is back. Sending one twice does no harm.
-         */
-        final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
-        /**
-         * Receipts sent again after a lost connection, to go once more with the sender's next
-         * probe: the first try may have reached Redis before the sender had subscribed again,
-         * while a probe shows that it has.
-         */
-        final List<Long> owed = new ArrayList<>();
-        /** Relays accepted for their receivers' sockets and not yet written, in the order read. */
-        final java.util.Set<Long> unwritten = new java.util.LinkedHashSet<>();
-        long lastStaleLog = Long.MIN_VALUE;
-    }
-
     private final SignalCodec codec;
     private final RouteCache routes;
     private final Node node;
     private final LongSupplier wallClock;
-    private final Map<String, Receipts> receipts = new ConcurrentHashMap<>();
+    private final Receipts receipts;
     /** Names this node's current inbox subscription; a new one after each resubscribe. */
     private volatile long epoch = newEpoch();
 
@@ -113,6 +83,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
         this.routes = routes;
         this.node = node;
         this.wallClock = wallClock;
+        this.receipts = new Receipts(node, wallClock);
     }
 
     private static long newEpoch() {
@@ -152,7 +123,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * the node is leaving, or back from losing Redis.
      */
     void sendReceipts() {
-        receipts.forEach(this::sendReceipts);
+        receipts.sendAll();
     }
 
     /**
@@ -160,72 +131,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * thread, what Redis refused meanwhile and again what it may have lost.
      */
     void reconnected() {
-        node.soon(() -> {
-            long since = wallClock.getAsLong() - RESEND_MILLIS;
-            receipts.values().forEach(pending -> {
-                synchronized (pending) {
-                    List<Long> again = new ArrayList<>();
-                    for (long[] sent : pending.recent) {
-                        if (sent[1] >= since) {
-                            again.add(sent[0]);
-                        }
-                    }
-                    pending.recent.clear();
-                    pending.ids.addAll(0, again);
-                    if (pending.owed.size() + again.size() <= MAX_RECEIPTS) {
-                        pending.owed.addAll(again);
-                    }
-                }
-            });
-            sendReceipts();
-        });
-    }
-
-    /** Sends {@code origin} a receipt for what is pending; what Redis refuses stays pending. */
-    private void sendReceipts(String origin) {
-        Receipts pending = receipts.get(origin);
-        if (pending != null) {
-            sendReceipts(origin, pending);
-        }
-    }
-
-    private void sendReceipts(String origin, Receipts pending) {
-        List<Long> ids;
-        synchronized (pending) {
-            ids = new ArrayList<>(pending.ids);
-            pending.ids.clear();
-        }
-        if (!ids.isEmpty()) {
-            long now = wallClock.getAsLong();
-            synchronized (pending) {
-                for (long id : ids) {
-                    pending.recent.addLast(new long[] {id, now});
-                }
-                while (!pending.recent.isEmpty() && (pending.recent.peekFirst()[1] < now - RESEND_MILLIS
-                        || pending.recent.size() > MAX_RECEIPTS)) {
-                    pending.recent.pollFirst();
-                }
-            }
-        }
-        for (int i = 0; i < ids.size(); i += Envelope.IDS_PER_RECEIPT) {
-            List<Long> batch = List.copyOf(ids.subList(i, Math.min(ids.size(), i + Envelope.IDS_PER_RECEIPT)));
-            try {
-                node.sendBack(origin, new Envelope.Delivered(node.id(), batch)).whenComplete((sent, failure) -> {
-                    if (failure != null) {
-                        unsent(pending, batch);
-                    }
-                });
-            } catch (RuntimeException e) {
-                // Not connected: kept for the next receipt, the next probe's answer or the leave.
-                unsent(pending, batch);
-            }
-        }
-    }
-
-    private static void unsent(Receipts pending, List<Long> batch) {
-        synchronized (pending) {
-            pending.ids.addAll(0, batch);
-        }
+        node.soon(receipts::resendAfterReconnect);
     }
 
     private void noticed(RouteNotice notice) {
@@ -234,7 +140,7 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
             routes.forget(released.id(), released.node());
         } else if (notice instanceof RouteNotice.Gone gone) {
             routes.forgetNode(gone.node());
-            receipts.remove(gone.node());
+            receipts.forget(gone.node());
             node.gone(gone.node());
         }
     }
@@ -263,26 +169,12 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
      * of another epoch vouches for nothing it does not name.
      */
     private void answer(Envelope.Probe probe) {
-        Receipts owing = receipts.get(probe.origin());
-        if (owing != null) {
-            synchronized (owing) {
-                owing.ids.addAll(0, owing.owed);
-                owing.owed.clear();
-            }
+        Optional<List<Long>> unwritten = receipts.beforeAnswer(probe.origin());
+        if (unwritten.isEmpty()) {
+            // Too many to name: no answer; the sender answers for what it cannot settle.
+            return;
         }
-        sendReceipts(probe.origin());
-        List<Long> unwritten = List.of();
-        Receipts pending = receipts.get(probe.origin());
-        if (pending != null) {
-            synchronized (pending) {
-                if (pending.unwritten.size() > Envelope.IDS_PER_RECEIPT) {
-                    // Too many to name: no answer; the sender answers for what it cannot settle.
-                    return;
-                }
-                unwritten = List.copyOf(pending.unwritten);
-            }
-        }
-        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), epoch, unwritten));
+        node.sendBack(probe.origin(), new Envelope.Confirm(node.id(), probe.id(), epoch, unwritten.get()));
     }
 
     private void forwarded(Envelope.Forward forward) {
@@ -302,51 +194,29 @@ final class Inbox extends RedisPubSubAdapter<String, String> {
             // It left this node after the sender looked it up: the sender may find it elsewhere.
             node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.GONE, forward.frame()));
         } else {
-            Receipts pending = receipts.computeIfAbsent(forward.origin(), o -> new Receipts());
-            synchronized (pending) {
-                pending.unwritten.add(forward.id());
-            }
+            Receipts.Ledger pending = receipts.accepted(forward.origin(), forward.id());
             // Not written after its deadline: by then its sender may have been told it was not.
             if (!receiver.relay(relay.message(), Long.MIN_VALUE, forward.expiresAt(), written -> written(forward, pending, written))) {
-                synchronized (pending) {
-                    pending.unwritten.remove(forward.id());
-                }
+                Receipts.refused(pending, forward.id());
                 node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
             }
         }
     }
 
     /**
-     * A forwarded relay's write to its receiver's socket ended: taken, and named in a receipt at
-     * once (the sooner the sender knows, the smaller the moment in which this node can stop
-     * between writing it and telling anyone); or lost with a socket that failed or closed
-     * first, and returned so its sender hears it did not arrive.
+     * A forwarded relay's write to its receiver's socket ended. One lost with a socket that
+     * failed or closed first is returned, so its sender hears it did not arrive.
      */
-    private void written(Envelope.Forward forward, Receipts pending, boolean written) {
-        synchronized (pending) {
-            pending.unwritten.remove(forward.id());
-            if (written) {
-                if (pending.ids.size() >= MAX_RECEIPTS) {
-                    pending.ids.remove(0);
-                }
-                pending.ids.add(forward.id());
-            }
-        }
-        if (written) {
-            sendReceipts(forward.origin(), pending);
-        } else {
+    private void written(Envelope.Forward forward, Receipts.Ledger pending, boolean written) {
+        receipts.written(forward.origin(), pending, forward.id(), written);
+        if (!written) {
             node.sendBack(forward.origin(), new Envelope.Returned(forward.id(), Envelope.Reason.REFUSED, ""));
         }
     }
 
     private void stale(String origin, long lateMillis) {
-        Receipts pending = receipts.computeIfAbsent(origin, o -> new Receipts());
-        long now = wallClock.getAsLong();
-        synchronized (pending) {
-            if (now - pending.lastStaleLog < STALE_LOG_MILLIS) {
-                return;
-            }
-            pending.lastStaleLog = now;
+        if (!receipts.staleWarningDue(origin)) {
+            return;
         }
         LOG.atWarn().addKeyValue("nodeId", origin).addKeyValue("lateMs", lateMillis)
                 .log("relays from a cluster node arrive after their deadline and are returned: this node was paused "

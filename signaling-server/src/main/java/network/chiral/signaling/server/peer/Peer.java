@@ -1,6 +1,7 @@
 package network.chiral.signaling.server.peer;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -25,24 +26,10 @@ public final class Peer {
     private volatile boolean closed;
     private volatile Identity identity;
     private volatile boolean refused;
-    /**
-     * Orders what enters the outbox where order matters: relays held during a register go in
-     * after its reply, and nothing goes in once the server has decided to close the socket.
-     */
-    private final Object gate = new Object();
-    /** Relays held until the reply to a register is queued; {@code null} when not holding. */
-    private List<HeldRelay> held;
-    private long heldBytes;
-    /** The server is closing the socket: relays to it are refused, so their senders are told. */
-    private boolean leaving;
-    /** The socket dropped and its id waits for the client's next socket: relays to it are held. */
-    private boolean parked;
-    /** Most relays held for a parked id. */
-    private static final int PARKED_LIMIT = 1024;
+    /** Where relays wait during a register or while the id is parked, and are refused once the socket is closing. */
+    private final RelayGate gate;
     /** The token that gives this socket's id to its next socket at once; {@code null} if none was offered. */
     private volatile String resumeToken;
-    private final long holdLimitBytes;
-    private volatile Consumer<SignalMessage> watcher;
     private volatile boolean deltas;
 
     /**
@@ -71,9 +58,9 @@ public final class Peer {
         this.allowance = allowance;
         this.openedNanos = shared.clock().getAsLong();
         this.lastHeardNanos = openedNanos;
-        this.holdLimitBytes = shared.sendQueueBytes();
         this.outbox = new Outbox(transport, shared.sendQueueBytes(), () -> shared.onOverflow().accept(this),
                 shared.events(), shared.clock());
+        this.gate = new RelayGate(outbox, codec, shared.sendQueueBytes());
     }
 
     /** The registered id, or {@code null} before {@code register}. */
@@ -117,28 +104,7 @@ public final class Peer {
      * was dropped unwritten).
      */
     public boolean relay(SignalMessage message, long receivedNanos, long deadlineMillis, Consumer<Boolean> written) {
-        String frame = codec.encode(message);
-        boolean accepted;
-        synchronized (gate) {
-            if (leaving) {
-                return false;
-            }
-            if (held != null) {
-                accepted = heldBytes + frame.length() <= holdLimitBytes && (!parked || held.size() < PARKED_LIMIT);
-                if (accepted) {
-                    held.add(new HeldRelay(frame, message, receivedNanos, deadlineMillis, written));
-                    heldBytes += frame.length();
-                }
-            } else {
-                accepted = outbox.offerRelay(frame, receivedNanos, deadlineMillis, written);
-            }
-            Consumer<SignalMessage> copies = watcher;
-            if (accepted && copies != null) {
-                copies.accept(message);
-            }
-        }
-        outbox.flush();
-        return accepted;
+        return gate.relay(codec.encode(message), message, receivedNanos, deadlineMillis, written);
     }
 
     /**
@@ -146,12 +112,7 @@ public final class Peer {
      * must be the first thing its socket receives once the id is routed to it.
      */
     public void holdRelays() {
-        synchronized (gate) {
-            if (held == null && !leaving && !parked) {
-                held = new ArrayList<>();
-                heldBytes = 0;
-            }
-        }
+        gate.hold();
     }
 
     /**
@@ -159,31 +120,7 @@ public final class Peer {
      * {@link #holdRelays}, and stops holding. Call it once the register's reply is queued.
      */
     public void releaseRelays(List<SignalMessage> first) {
-        synchronized (gate) {
-            for (SignalMessage message : first) {
-                if (!leaving) {
-                    outbox.offerRelay(codec.encode(message), Outbox.UNTIMED);
-                }
-            }
-            queueHeld();
-        }
-        outbox.flush();
-    }
-
-    private void queueHeld() {
-        if (held != null && !parked) {
-            for (HeldRelay relay : held) {
-                if (!outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())
-                        && relay.written() != null) {
-                    relay.written().accept(false);
-                }
-            }
-            held = null;
-        }
-    }
-
-    private record HeldRelay(String frame, SignalMessage message, long receivedNanos, long deadlineMillis,
-                              Consumer<Boolean> written) {
+        gate.release(first);
     }
 
     /** Queues a relay that arrived from another node, whose arrival time there is not known. */
@@ -197,7 +134,7 @@ public final class Peer {
      * meanwhile must not be lost if it turns out dead. {@code null} stops it.
      */
     public void watch(Consumer<SignalMessage> copies) {
-        this.watcher = copies;
+        gate.watch(copies);
     }
 
     /** Whether the socket asked at {@code register} for peer deltas instead of fresh lists. */
@@ -227,34 +164,22 @@ public final class Peer {
     /** Whether {@code token} is the one this socket was offered. */
     public boolean resumes(String token) {
         String offered = resumeToken;
-        return token != null && offered != null && java.security.MessageDigest.isEqual(
-                token.getBytes(java.nio.charset.StandardCharsets.UTF_8), offered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return token != null && offered != null && MessageDigest.isEqual(
+                token.getBytes(StandardCharsets.UTF_8), offered.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * The socket dropped; its id is kept for the client's next socket, and relays to it are held
-     * meanwhile (up to {@value #PARKED_LIMIT}, and the send queue's bytes). Returns {@code false}
+     * meanwhile (up to {@value RelayGate#PARKED_LIMIT}, and the send queue's bytes). Returns {@code false}
      * when it cannot be: the server itself closed it.
      */
     public boolean park() {
-        synchronized (gate) {
-            if (leaving) {
-                return false;
-            }
-            parked = true;
-            if (held == null) {
-                held = new ArrayList<>();
-                heldBytes = 0;
-            }
-            return true;
-        }
+        return gate.park();
     }
 
     /** Whether the socket dropped and its id waits for the client's next socket. */
     public boolean isParked() {
-        synchronized (gate) {
-            return parked;
-        }
+        return gate.parked();
     }
 
     /**
@@ -262,12 +187,12 @@ public final class Peer {
      * of anything held for it.
      */
     public void unparkTo(Peer next) {
-        next.inherit(endParking());
+        gate.handOver(next.gate);
     }
 
     /** Ends the wait, nobody having come back in time: each held relay hears it was not written. */
     public void unparkExpired() {
-        endParking().stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
+        gate.expireParked();
     }
 
     /**
@@ -275,38 +200,7 @@ public final class Peer {
      * for that node.
      */
     public List<SignalMessage> unparkElsewhere() {
-        return endParking().stream().map(HeldRelay::message).toList();
-    }
-
-    private List<HeldRelay> endParking() {
-        synchronized (gate) {
-            if (!parked) {
-                return List.of();
-            }
-            parked = false;
-            leaving = true;
-            List<HeldRelay> relays = held == null ? List.of() : held;
-            held = null;
-            return relays;
-        }
-    }
-
-    /** Takes over relays held for this socket's id while its previous socket was gone. */
-    private void inherit(List<HeldRelay> relays) {
-        synchronized (gate) {
-            if (held != null) {
-                held.addAll(0, relays);
-                return;
-            }
-            for (HeldRelay relay : relays) {
-                if (leaving || !outbox.offerRelay(relay.frame(), relay.receivedNanos(), relay.deadlineMillis(), relay.written())) {
-                    if (relay.written() != null) {
-                        relay.written().accept(false);
-                    }
-                }
-            }
-        }
-        outbox.flush();
+        return gate.takeParked();
     }
 
     /**
@@ -314,15 +208,7 @@ public final class Peer {
      * what is still queued may not be written. From now on relays to it are refused.
      */
     public void close(int code, String reason) {
-        List<HeldRelay> dropped;
-        synchronized (gate) {
-            leaving = true;
-            dropped = held;
-            held = null;
-        }
-        if (dropped != null) {
-            dropped.stream().map(HeldRelay::written).filter(java.util.Objects::nonNull).forEach(w -> w.accept(false));
-        }
+        gate.closeNow();
         transport.close(code, reason);
     }
 
@@ -331,18 +217,7 @@ public final class Peer {
      * now on relays to it are refused, so their senders are told rather than left guessing.
      */
     public void closeAfterQueued(int code, String reason) {
-        boolean queued;
-        synchronized (gate) {
-            if (leaving) {
-                return;
-            }
-            leaving = true;
-            queueHeld();
-            queued = outbox.offerAction(() -> transport.close(code, reason));
-        }
-        if (queued) {
-            outbox.flush();
-        }
+        gate.closeAfterQueued(() -> transport.close(code, reason));
     }
 
     /**

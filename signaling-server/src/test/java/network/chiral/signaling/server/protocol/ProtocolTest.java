@@ -4,29 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.server.config.Settings;
-import network.chiral.signaling.server.node.TestNode;
 import network.chiral.signaling.server.peer.CloseCodes;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.RecordingTransport;
 
 /** The protocol core without sockets: frames in, frames out. */
-class ProtocolTest {
-    private final AtomicLong now = new AtomicLong();
-    private TestNode signaling = create(Map.of());
-
-    private TestNode create(Map<String, String> values) {
-        return TestNode.minuteIdle(values, now::get);
-    }
-
-    @AfterEach
-    void close() {
-        signaling.close();
+class ProtocolTest extends NodeOnTestClock {
+    ProtocolTest() {
+        super(0);
     }
 
     private void receive(Peer peer, String frame) {

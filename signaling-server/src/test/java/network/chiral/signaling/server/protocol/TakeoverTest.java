@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import network.chiral.signaling.server.auth.Identity;
-import network.chiral.signaling.server.node.TestNode;
 import network.chiral.signaling.server.peer.CloseCodes;
 import network.chiral.signaling.server.peer.Peer;
 import network.chiral.signaling.server.peer.RecordingTransport;
@@ -19,17 +16,9 @@ import network.chiral.signaling.server.peer.RecordingTransport;
  * A client whose network changed registers its id again from a new socket while the server still
  * holds the old, half-open one: the old one is probed, and the id goes to whoever is alive.
  */
-class TakeoverTest {
-    private final AtomicLong now = new AtomicLong(1_000);
-    private TestNode signaling = create(Map.of());
-
-    private TestNode create(Map<String, String> values) {
-        return TestNode.minuteIdle(values, now::get);
-    }
-
-    @AfterEach
-    void close() {
-        signaling.close();
+class TakeoverTest extends NodeOnTestClock {
+    TakeoverTest() {
+        super(1_000);
     }
 
     private Peer registered(RecordingTransport transport, String id) {
