@@ -46,7 +46,7 @@ public final class Benchmark {
     }
 
     /** The benchmark's knobs; {@code --smoke} shrinks every one to run in seconds. */
-    record Settings(Path serverJar, Path peerjsDir, String node, String jvmFlags, List<Integer> rates, int pairs,
+    record Settings(Path serverJar, Path peerjsDir, String node, String java, String jvmFlags, List<Integer> rates, int pairs,
                     int payload, Duration warmup, Duration duration, int idle, int many, Path doc, Path plot,
                     List<String> only, Duration jitWarmup, int storm, int stormConcurrency, boolean stormsOnly,
                     String commandLine) {
@@ -62,6 +62,7 @@ public final class Benchmark {
             Path serverJar = Path.of("signaling-server/target/signaling-server.jar");
             Path peerjsDir = null;
             String node = "node";
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String jvmFlags = RECOMMENDED_JVM_FLAGS;
             List<Integer> rates = smoke ? List.of(1000, 2000) : List.of(5000, 10000, 20000);
             int pairs = smoke ? 4 : 50;
@@ -89,6 +90,7 @@ public final class Benchmark {
                     case "--server-jar" -> serverJar = Path.of(value);
                     case "--peerjs-dir" -> peerjsDir = Path.of(value);
                     case "--node" -> node = value;
+                    case "--java" -> java = value;
                     case "--jvm-flags" -> jvmFlags = value;
                     case "--rates" -> rates = Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
                     case "--pairs" -> pairs = Integer.parseInt(value);
@@ -106,7 +108,7 @@ public final class Benchmark {
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
-            return new Settings(serverJar, peerjsDir, node, jvmFlags, rates, pairs, payload, warmup, duration, idle,
+            return new Settings(serverJar, peerjsDir, node, java, jvmFlags, rates, pairs, payload, warmup, duration, idle,
                     many, doc, plot, only, jitWarmup, storm, stormConcurrency, stormsOnly, String.join(" ", args));
         }
     }
@@ -118,7 +120,7 @@ public final class Benchmark {
             settings = Settings.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.println("usage: bench [--smoke] [--server-jar P] [--peerjs-dir DIR] [--jvm-flags \"...\"] "
+            System.err.println("usage: bench [--smoke] [--server-jar P] [--peerjs-dir DIR] [--java BIN] [--jvm-flags \"...\"] "
                     + "[--rates 5000,10000,20000] [--pairs N] [--payload B] [--warmup S] [--duration S] [--idle N] "
                     + "[--many N] [--jit-warmup S] [--storm N] [--storm-concurrency N] [--storms-only] [--doc FILE.md] "
                     + "[--plot FILE.png] "
@@ -232,25 +234,44 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Opens the idle connections in two halves, each held while RSS is read: the first half also
+     * pays what a server spends once (compiling the handshake, growing its heap and thread
+     * pool), the second half only what each connection keeps.
+     */
     private java.util.function.Consumer<Results> idlePhase(ServerUnderTest server) throws Exception {
         long before = server.rssBytes();
-        LoadOptions options = base(server).withShape(server.protocol(), 0, settings.idle())
-                .withTiming(Duration.ZERO, Duration.ofSeconds(2));
-        try (LoadRun run = new LoadRun(options, out)) {
-            LoadReport report = run.run();
-            long with = server.rssBytes();
-            return r -> {
-                r.idleWanted = settings.idle();
-                r.idleOpened = report.opened();
-                r.rssBeforeIdle = before;
-                r.rssWithIdle = with;
-                if (report.failed() > 0) {
-                    r.problems.add("idle: " + report.failed() + " connections failed " + report.errors());
-                }
-                out.printf(Locale.ROOT, "   %d idle registered: RSS %.1f -> %.1f MiB, %.2f KiB each%n", report.opened(),
-                        before / 1048576.0, with / 1048576.0, r.rssPerIdleConnection() / 1024);
-            };
+        int first = settings.idle() / 2;
+        int second = settings.idle() - first;
+        try (LoadRun firstHalf = new LoadRun(idle(server, first), out)) {
+            LoadReport a = firstHalf.run();
+            long half = server.rssBytes();
+            try (LoadRun secondHalf = new LoadRun(idle(server, second), out)) {
+                LoadReport b = secondHalf.run();
+                long with = server.rssBytes();
+                return r -> {
+                    r.idleWanted = settings.idle();
+                    r.idleOpened = a.opened() + b.opened();
+                    r.idleSecondHalf = b.opened();
+                    r.rssBeforeIdle = before;
+                    r.rssWithHalf = half;
+                    r.rssWithIdle = with;
+                    if (a.failed() + b.failed() > 0) {
+                        r.problems.add("idle: " + (a.failed() + b.failed()) + " connections failed " + a.errors()
+                                + b.errors());
+                    }
+                    out.printf(Locale.ROOT, "   %d idle registered: RSS %.1f -> %.1f -> %.1f MiB, %.2f KiB each, "
+                            + "%.2f KiB each of the second half%n", r.idleOpened, before / 1048576.0,
+                            half / 1048576.0, with / 1048576.0, r.rssPerIdleConnection() / 1024,
+                            r.rssPerLaterIdleConnection() / 1024);
+                };
+            }
         }
+    }
+
+    private LoadOptions idle(ServerUnderTest server, int count) {
+        return base(server).withShape(server.protocol(), 0, count)
+                .withTiming(Duration.ZERO, Duration.ofSeconds(2));
     }
 
     /**
@@ -394,7 +415,7 @@ public final class Benchmark {
 
     /** The three servers on free ports, serving {@code wss://} with {@code tls} or plain {@code ws://} if null. */
     private List<ServerUnderTest> servers(BenchTls tls) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = settings.java();
         List<String> flags = settings.jvmFlags().isBlank() ? List.of() : List.of(settings.jvmFlags().trim().split("\\s+"));
         List<ServerUnderTest> servers = new ArrayList<>();
         if (wanted("chiral")) {

@@ -46,6 +46,8 @@ final class Report {
         row(md, results, "idle RSS after start", r -> r.idleRssBytes < 0 ? "-" : fmt("%.1f MiB", r.idleRssBytes / 1048576.0));
         row(md, results, "RSS per idle registered connection", r -> Double.isNaN(r.rssPerIdleConnection()) ? "-"
                 : fmt("%.2f KiB (%d of %d)", r.rssPerIdleConnection() / 1024, r.idleOpened, r.idleWanted));
+        row(md, results, "RSS per idle registered connection, second half", r -> Double.isNaN(r.rssPerLaterIdleConnection())
+                ? "-" : fmt("%.2f KiB", r.rssPerLaterIdleConnection() / 1024));
         for (int rate : settings.rates()) {
             row(md, results, "CPU per relayed message at " + rate + "/s", r -> cpu(r.at(rate)));
         }

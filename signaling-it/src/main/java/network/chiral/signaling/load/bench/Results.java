@@ -36,6 +36,9 @@ final class Results {
     int idleOpened;
     long rssBeforeIdle = -1;
     long rssWithIdle = -1;
+    /** RSS with the first half of the idle connections open, and how many the second half opened. */
+    long rssWithHalf = -1;
+    int idleSecondHalf;
     final List<Rate> rates = new ArrayList<>();
     Rate saturation;
     Many many;
@@ -51,6 +54,14 @@ final class Results {
             return Double.NaN;
         }
         return (double) (rssWithIdle - rssBeforeIdle) / idleOpened;
+    }
+
+    /** Bytes of RSS each connection of the second half added: what a connection keeps, past one-off costs. */
+    double rssPerLaterIdleConnection() {
+        if (idleSecondHalf <= 0 || rssWithHalf < 0 || rssWithIdle < 0) {
+            return Double.NaN;
+        }
+        return (double) (rssWithIdle - rssWithHalf) / idleSecondHalf;
     }
 
     Rate at(int offered) {
