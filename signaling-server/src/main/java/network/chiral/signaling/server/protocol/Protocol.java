@@ -49,6 +49,7 @@ public final class Protocol implements Registrations.Sockets {
     private final Answers answers;
     private final TrafficEvents events;
     private final LongSupplier clock;
+    private final Allowance.Limits limits;
     private final Authenticator authenticator;
     private final Admission admission;
     private final Registrations registrations;
@@ -69,6 +70,7 @@ public final class Protocol implements Registrations.Sockets {
         this.answers = parts.answers();
         this.events = parts.events();
         this.clock = parts.clock();
+        this.limits = Allowance.Limits.of(settings.security().rate(), clock);
         this.authenticator = parts.authenticator();
         this.admission = parts.admission();
         this.shared = new Peer.Shared(codec, settings.sendQueueBytes(), events, clock, this::overflowed);
@@ -107,7 +109,7 @@ public final class Protocol implements Registrations.Sockets {
      */
     public Peer open(Transport transport, String remoteAddress, Identity identity) {
         Identity granted = authenticator.enabled() ? identity : Identity.ANYONE;
-        Peer peer = new Peer(transport, remoteAddress, granted, new Allowance(settings.security().rate(), clock), shared);
+        Peer peer = new Peer(transport, remoteAddress, granted, new Allowance(limits), shared);
         connections.add(peer);
         events.opened();
         LOG.atInfo().addKeyValue("remote", remoteAddress).log("connection opened");

@@ -46,7 +46,7 @@ class MembershipTest {
     }
 
     private Peer local(String id, RecordingTransport transport) {
-        Peer peer = new Peer(transport, "192.0.2.1", Identity.ANYONE, new Allowance(new RateSettings(0, 1, 0), () -> 0L),
+        Peer peer = new Peer(transport, "192.0.2.1", Identity.ANYONE, new Allowance(Allowance.Limits.of(new RateSettings(0, 1, 0), () -> 0L)),
                 new Peer.Shared(codec, 1 << 20, TrafficEvents.NONE, System::nanoTime, p -> { }));
         peer.bind(id);
         locals.put(id, peer);
