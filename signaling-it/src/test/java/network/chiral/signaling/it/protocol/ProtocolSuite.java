@@ -501,8 +501,11 @@ abstract class ProtocolSuite {
         LoggerFactory.getLogger(getClass()).info("slow reader: dropped after {} offers of {} characters (queue holds {}, bound {}); {} bystander relays in order",
                 beforeDrop, sdp.length(), fitInQueue, mostBeforeDrop, relays);
         assertThat(refused).as("offers refused with peer-not-found after %d sent: the stuck peer was dropped", sent).isPositive();
+        // At least what the queue holds: a relay leaves the queue's count when the container
+        // says it was written, and Tomcat says so from another thread, so a burst can fill the
+        // queue before the first write is counted out (seen: 2 offers of a queue that holds 2).
         assertThat(beforeDrop).as("offers the flooder got through before the stuck peer was dropped")
-                .isGreaterThan((int) fitInQueue)
+                .isGreaterThanOrEqualTo((int) fitInQueue)
                 .isLessThanOrEqualTo((int) mostBeforeDrop);
         // The stuck peer's id stays free. In a cluster a refusal from another node may trail the
         // pong it was sent before (a relay that reached the stuck peer's node as it was dropped is
