@@ -129,12 +129,8 @@ class ClusterTakeoverIT {
         bob.assertNothingPending();
 
         PeerClient back = peers.connect(uri(claimantNode));
-        back.send(Resumable.register(id, token));
 
-        JsonObject reply = back.next();
-        assertThat(reply.getString("type")).as("peers comes first").isEqualTo("peers");
-        assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(id);
-        JsonObject held = back.next("offer");
+        JsonObject held = Resumable.resumeAndTakeHeldOffer(back, id, token);
         assertThat(held.getString("from")).isEqualTo(b);
         assertThat(held.getJsonObject("sdp").getString("sdp")).isEqualTo("v=0 sent while it was away");
         bob.send(Takeovers.offer(id, "v=0 after"));

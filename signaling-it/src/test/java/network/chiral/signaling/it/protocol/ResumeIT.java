@@ -40,11 +40,7 @@ class ResumeIT extends OneJarCases {
         bob.assertNothingPending();
 
         PeerClient back = peers.connect(direct());
-        back.send(Resumable.register(id, token));
-        JsonObject reply = back.next();
-        assertThat(reply.getString("type")).as("peers comes first").isEqualTo("peers");
-        assertThat(reply.getJsonArray("peers").getString(0)).isEqualTo(id);
-        JsonObject offer = back.next("offer");
+        JsonObject offer = Resumable.resumeAndTakeHeldOffer(back, id, token);
         assertThat(offer.getString("from")).isEqualTo(b);
         assertThat(offer.getString("sdp")).isEqualTo("sent while it was away");
         bob.assertNothingPending();
