@@ -173,6 +173,8 @@ final class RedisLink implements AutoCloseable {
             commands.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        // Waits for Lettuce's event threads to end: a servlet container checks for threads the
+        // application left running as soon as it is undeployed, and so does a JVM that exits.
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }
