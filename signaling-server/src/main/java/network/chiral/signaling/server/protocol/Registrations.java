@@ -190,10 +190,8 @@ final class Registrations implements Takeovers.Outcome {
     }
 
     @Override
-    public void replay(Peer newcomer, List<Inbound> frames) {
-        for (Inbound frame : frames) {
-            sockets.replay(newcomer, frame);
-        }
+    public void replay(Peer newcomer, Inbound frame) {
+        sockets.replay(newcomer, frame);
     }
 
     private Registration claim(Peer peer, String id) {

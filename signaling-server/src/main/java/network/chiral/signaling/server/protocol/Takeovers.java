@@ -27,7 +27,9 @@ import network.chiral.signaling.server.routing.Reclaims;
  *
  * <p>While a probe runs nothing is lost or reordered: relays queued for the holder are copied, so
  * that a dead holder's are delivered to the newcomer after its {@code peers} reply; and the
- * newcomer's own frames wait, to be handled in order once its {@code register} is answered.
+ * newcomer's own frames wait, to be handled in order once its {@code register} is answered. One
+ * of those may be another {@code register} of a held id: the frames after it wait on, for its
+ * own probe's answer.
  */
 final class Takeovers {
     private static final Logger LOG = LoggerFactory.getLogger(Takeovers.class);
@@ -44,8 +46,8 @@ final class Takeovers {
         /** The holder is gone (silent, or closed meanwhile): the newcomer gets the id. */
         void holderGone(Probe probe, boolean holderClosed);
 
-        /** The newcomer's frames that waited, in order, once its register is answered. */
-        void replay(Peer newcomer, List<Inbound> frames);
+        /** One of the newcomer's frames that waited, in order, once its register is answered. */
+        void replay(Peer newcomer, Inbound frame);
     }
 
     /**
@@ -62,13 +64,10 @@ final class Takeovers {
         /** Where the answer goes when the claimant is on another node. */
         final Reclaims.Verdict verdict;
         final long startedNanos;
-        private final Deque<Inbound> deferred = new ArrayDeque<>();
         private final List<SignalMessage> copies = new ArrayList<>();
         private int overflowed;
-        /** Set when the answer is being given; from then on nothing but the waiting frames remain. */
+        /** Set when the answer is being given. */
         private boolean done;
-        /** Set once the answer is given and every frame that waited has been handled. */
-        private boolean finished;
 
         Probe(String id, Peer holder, Peer newcomer, Reclaims.Verdict verdict, long startedNanos) {
             this.id = id;
@@ -100,9 +99,25 @@ final class Takeovers {
         }
     }
 
+    /**
+     * The frames of a newcomer whose register is being decided, in the order they came. It
+     * outlives a probe when a frame that waited starts another: that probe's end goes on with
+     * the rest.
+     */
+    private static final class Backlog {
+        private final Deque<Inbound> frames = new ArrayDeque<>();
+        /** A register of the socket's awaits its answer. */
+        private boolean awaiting = true;
+        /** A thread is handling the frames; no other may, or they would be handled out of order. */
+        private boolean draining;
+        /** Emptied and let go: the socket's frames go straight through again. */
+        private boolean gone;
+    }
+
     private final ConcurrentMap<String, Probe> byId = new ConcurrentHashMap<>();
     private final ConcurrentMap<Peer, Probe> byHolder = new ConcurrentHashMap<>();
     private final ConcurrentMap<Peer, Probe> byNewcomer = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Peer, Backlog> backlogs = new ConcurrentHashMap<>();
     private final Duration probeTime;
     private final Scheduler scheduler;
     private final LongSupplier clock;
@@ -129,7 +144,7 @@ final class Takeovers {
         if (byId.putIfAbsent(id, probe) != null) {
             return false;
         }
-        byNewcomer.put(newcomer, probe);
+        await(newcomer, probe);
         LOG.atInfo().addKeyValue("clientId", id).addKeyValue("holder", holder.remoteAddress())
                 .addKeyValue("newcomer", newcomer.remoteAddress()).addKeyValue("probeMillis", probeTime.toMillis())
                 .log("id registered again from a new socket; pinging the old one");
@@ -163,12 +178,21 @@ final class Takeovers {
         if (byId.putIfAbsent(id, probe) != null) {
             return false;
         }
-        byNewcomer.put(newcomer, probe);
+        await(newcomer, probe);
         LOG.atInfo().addKeyValue("clientId", id).addKeyValue("newcomer", newcomer.remoteAddress())
                 .log("id registered again from a new socket; asking the node that holds it");
         ask.get().whenComplete((freed, failure) -> scheduler.after(Duration.ZERO,
                 () -> finish(probe, Boolean.TRUE.equals(freed) ? Ending.HOLDER_CLOSED : Ending.ALIVE)));
         return true;
+    }
+
+    /** From now on the newcomer's frames wait; a backlog left by its last probe is kept, in order. */
+    private void await(Peer newcomer, Probe probe) {
+        Backlog backlog = backlogs.computeIfAbsent(newcomer, peer -> new Backlog());
+        synchronized (backlog) {
+            backlog.awaiting = true;
+        }
+        byNewcomer.put(newcomer, probe);
     }
 
     private void probeHolder(Probe probe) {
@@ -180,16 +204,16 @@ final class Takeovers {
 
     /** Holds a frame of a newcomer whose register is being decided; false if it has none pending. */
     boolean defer(Peer peer, Inbound frame) {
-        Probe probe = byNewcomer.get(peer);
-        if (probe == null) {
+        Backlog backlog = backlogs.get(peer);
+        if (backlog == null) {
             return false;
         }
-        synchronized (probe) {
-            if (probe.finished) {
+        synchronized (backlog) {
+            if (backlog.gone) {
                 return false;
             }
-            if (probe.deferred.size() < DEFERRED_LIMIT) {
-                probe.deferred.add(frame);
+            if (backlog.frames.size() < DEFERRED_LIMIT) {
+                backlog.frames.add(frame);
             }
             // Beyond the limit a client is flooding while it waits: what it sends is dropped.
             return true;
@@ -241,25 +265,49 @@ final class Takeovers {
             case NEWCOMER_LEFT -> {
             }
         }
-        if (probe.newcomer == null) {
+        if (probe.newcomer != null) {
+            byNewcomer.remove(probe.newcomer, probe);
+            handleWaiting(probe.newcomer, ending == Ending.NEWCOMER_LEFT);
+        }
+    }
+
+    /**
+     * The newcomer's frames that waited, and any that arrive meanwhile, in order, after the
+     * answer; only once none is left do its frames go straight through again. A frame that
+     * starts another probe (a second register of a held id) stops this: that probe's end goes on.
+     */
+    private void handleWaiting(Peer newcomer, boolean left) {
+        Backlog backlog = backlogs.get(newcomer);
+        if (backlog == null) {
             return;
         }
-        // The newcomer's frames that waited, and any that arrive meanwhile, in order, after the
-        // answer; only once none is left do its frames go straight through again.
+        synchronized (backlog) {
+            backlog.awaiting = false;
+            if (left) {
+                backlog.frames.clear();
+            }
+            if (backlog.draining) {
+                // The thread handling them goes on once its frame is done.
+                return;
+            }
+            backlog.draining = true;
+        }
         while (true) {
-            List<Inbound> waiting;
-            synchronized (probe) {
-                if (probe.deferred.isEmpty()) {
-                    probe.finished = true;
-                    byNewcomer.remove(probe.newcomer, probe);
+            Inbound frame;
+            synchronized (backlog) {
+                if (backlog.awaiting) {
+                    backlog.draining = false;
                     return;
                 }
-                waiting = List.copyOf(probe.deferred);
-                probe.deferred.clear();
+                frame = backlog.frames.poll();
+                if (frame == null) {
+                    backlog.draining = false;
+                    backlog.gone = true;
+                    backlogs.remove(newcomer, backlog);
+                    return;
+                }
             }
-            if (ending != Ending.NEWCOMER_LEFT) {
-                outcome.replay(probe.newcomer, waiting);
-            }
+            outcome.replay(newcomer, frame);
         }
     }
 }

@@ -105,6 +105,53 @@ class TakeoverTest extends NodeOnTestClock {
     }
 
     @Test
+    void aWaitingRegisterThatStartsASecondProbeKeepsTheFramesAfterItWaitingToo() {
+        Peer alice = registered(new RecordingTransport(), "alice");
+        registered(new RecordingTransport(), "bob");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"bob\"}");
+        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
+
+        // Alice is alive: the first claim is refused, and the second, replayed, probes bob.
+        signaling.heard(alice);
+        assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
+        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":6}");
+        assertThat(fresh.written).as("the pings wait for the second register's answer").hasSize(1);
+
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+
+        assertThat(fresh.written).hasSize(4);
+        assertThat(fresh.written.get(1)).startsWith("{\"type\":\"peers\",\"peers\":[\"bob\"");
+        assertThat(fresh.written.get(2)).isEqualTo("{\"type\":\"pong\",\"ts\":5}");
+        assertThat(fresh.written.get(3)).isEqualTo("{\"type\":\"pong\",\"ts\":6}");
+        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":7}");
+        assertThat(fresh.written).as("answered at once again").last().isEqualTo("{\"type\":\"pong\",\"ts\":7}");
+    }
+
+    @Test
+    void aNewcomerFloodingWhileItWaitsHasOnlyTheFirst256FramesAnswered() {
+        registered(new RecordingTransport(), "alice");
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        for (int ts = 1; ts <= 300; ts++) {
+            signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":" + ts + "}");
+        }
+
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+
+        // Each of the 256 is answered (a pong, or rate-limited like any frame over the allowance).
+        assertThat(fresh.written).hasSize(1 + 256);
+        assertThat(fresh.written).filteredOn(frame -> frame.contains("\"pong\""))
+                .isNotEmpty()
+                .allSatisfy(pong -> assertThat(Integer.parseInt(pong.replaceAll("\\D", ""))).isLessThanOrEqualTo(256));
+    }
+
+    @Test
     void aHolderThatClosesDuringTheProbeHandsTheIdOverAtOnce() {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
