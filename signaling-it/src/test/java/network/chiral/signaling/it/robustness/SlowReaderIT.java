@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -39,6 +40,7 @@ import network.chiral.signaling.it.fixture.PeerClient;
 import network.chiral.signaling.it.fixture.Scrape;
 import network.chiral.signaling.it.fixture.ServerProcess;
 import network.chiral.signaling.it.fixture.SocketBuffers;
+import network.chiral.signaling.load.bench.Benchmark;
 
 /**
  * Clients that stop reading while others flood them, against the real executable jar with
@@ -78,20 +80,23 @@ class SlowReaderIT {
     private static final int BASELINE_ROUND_TRIPS = 150;
 
     /**
-     * A heap capped well below the machine (128 MiB), with the serial collector and a small
-     * young generation, as docs/benchmarks.md recommends for small VMs: the flood's garbage is
-     * collected within 16 MiB, so the resident set grows by what the server keeps rather than
-     * by how fast it allocates. With the JVM's defaults (G1, regions spread over the heap) the
-     * same run grew it by 53 MiB although the queues held the same.
+     * The flags the README recommends for small VMs (the serial collector, a small young
+     * generation, a heap that gives back what it does not use), with the heap capped well below
+     * the machine (128 MiB): the flood's garbage is collected within 16 MiB, so the resident set
+     * grows by what the server keeps rather than by how fast it allocates. With the JVM's
+     * defaults (G1, regions spread over the heap) the same run grew it by 53 MiB although the
+     * queues held the same; without the heap ratios, once by 43 MiB, as the heap grew 40% at a
+     * time.
      */
-    private static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxNewSize=16m");
+    private static final List<String> JVM_FLAGS = Stream.of(Benchmark.RECOMMENDED_JVM_FLAGS.split(" "))
+            .map(flag -> flag.startsWith("-Xmx") ? "-Xmx128m" : flag).toList();
     /**
      * What the resident set may grow by besides the readers' queues: frames read from the
      * flooders and being relayed, each stuck socket's write in progress, Jetty's pooled
      * buffers, queued frames promoted to the old generation and left there as garbage after
      * the drop, and code compiled for the flood. The queues themselves count a byte a
      * character: the offers are ASCII, which the JVM stores a byte a character. Measured on
-     * loopback: 8 to 17 MiB of growth in all against the bound of 40 MiB; with the cap lifted
+     * loopback, after the warm-up: 10 to 17 MiB of growth in all against the bound of 40 MiB; with the cap lifted
      * (1 GiB) the same flood, stopped at the offer bound, grew it by 50 MiB.
      */
     private static final long FIXED_ALLOWANCE = 32L << 20;
@@ -135,6 +140,9 @@ class SlowReaderIT {
 
             List<PeerClient> stuck = new ArrayList<>();
             List<String> stuckIds = new ArrayList<>();
+            PeerClient warmReader = PeerClient.connect(client, uri, PeerClient.Behaviour.NOT_READING);
+            everyone.add(warmReader);
+            warmReader.send("{\"type\":\"register\",\"clientId\":\"stuck-warm\"}");
             for (int i = 0; i < STUCK; i++) {
                 PeerClient reader = PeerClient.connect(client, uri, PeerClient.Behaviour.NOT_READING);
                 everyone.add(reader);
@@ -152,19 +160,31 @@ class SlowReaderIT {
                         registered(client, uri, "callee-" + p, everyone)));
             }
             // A stuck reader cannot read its peers reply: its registration shows when offers to it stop being refused.
-            for (String id : stuckIds) {
+            for (String id : Stream.concat(Stream.of("stuck-warm"), stuckIds.stream()).toList()) {
                 Await.until(id + " is registered", PeerClient.WAIT,
                         () -> flooders.get(0).exchange(offer(id, "v=0")).isEmpty());
             }
 
-            // Warm up the path of a 30 KB relay, so that compiling it does not count as the flood's memory.
+            // Warm up the path of a 30 KB relay, so that compiling it does not count as the flood's
+            // memory: the JIT's working memory (NMT's "Arena Chunk") took 7 to 17 MiB more during the
+            // flood after 30 offers each, and much less after 200.
             PeerClient sink = registered(client, uri, "sink", everyone);
             for (PeerClient flooder : flooders) {
-                for (int i = 0; i < 30; i++) {
+                for (int i = 0; i < 200; i++) {
                     flooder.send(offer("sink", SDP));
                     assertThat(sink.next("offer").getJsonObject("sdp").getString("sdp")).hasSize(SDP.length());
                 }
             }
+            // And the path of a full queue and its drop, once, with the heap grown to what a flood
+            // needs: the growth measured below is then what the flood keeps, not the JVM's warm-up.
+            // At most the cap plus what the kernel absorbs for a client that stops reading
+            // (SocketBuffers: about 4.2 MiB on loopback here), twice over as a margin. Measured:
+            // 165 offers to every reader: the 34 the queue holds, the one that overflowed it, and
+            // 130 (4 MB) in socket buffers.
+            long mostBeforeDrop = (QUEUE_CAP + 2 * SocketBuffers.perConnection()) / SDP.length() + 1;
+            flood(flooders.get(0), List.of("stuck-warm"), mostBeforeDrop);
+            Await.until("the warm-up reader dropped", Duration.ofSeconds(10), () -> Scrape.of(http)
+                    .value("signaling_connections_closed_total{code=\"1008\"}") >= 1);
 
             // Before: the bystanders' round trips on a quiet server, and its resident set.
             List<Long> before = Collections.synchronizedList(new ArrayList<>());
@@ -196,11 +216,6 @@ class SlowReaderIT {
                     }
                 }));
             }
-            // At most the cap plus what the kernel absorbs for a client that stops reading
-            // (SocketBuffers: about 4.2 MiB on loopback here), twice over as a margin. Measured:
-            // 165 offers to every reader: the 34 the queue holds, the one that overflowed it, and
-            // 130 (4 MB) in socket buffers.
-            long mostBeforeDrop = (QUEUE_CAP + 2 * SocketBuffers.perConnection()) / SDP.length() + 1;
             List<Future<Map<String, Integer>>> floods = new ArrayList<>();
             long floodStarted = System.nanoTime();
             for (int f = 0; f < FLOODERS; f++) {
