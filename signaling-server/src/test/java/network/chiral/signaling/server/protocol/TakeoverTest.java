@@ -28,6 +28,12 @@ class TakeoverTest extends NodeOnTestClock {
         return peer;
     }
 
+    /** The probe time (1 s here) passes, and then some, with no sign of life from the holder. */
+    private void letTheProbeRunOut() {
+        now.addAndGet(2_000_000_000L);
+        signaling.runTimers();
+    }
+
     @Test
     void aSilentHolderLosesItsIdAndTheNewcomerGetsItWithWhatWasSentMeanwhile() {
         RecordingTransport old = new RecordingTransport();
@@ -43,8 +49,7 @@ class TakeoverTest extends NodeOnTestClock {
         signaling.receive(bob, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
         assertThat(bobSocket.written).as("the sender hears nothing: its offer is kept").hasSize(1);
 
-        now.addAndGet(2_000_000_000L);
-        signaling.runTimers();
+        letTheProbeRunOut();
 
         assertThat(old.closeCode).isEqualTo(CloseCodes.REPLACED);
         assertThat(old.closeReason).isEqualTo("replaced");
@@ -95,8 +100,7 @@ class TakeoverTest extends NodeOnTestClock {
         signaling.receive(newcomer, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
         assertThat(fresh.written).isEmpty();
 
-        now.addAndGet(2_000_000_000L);
-        signaling.runTimers();
+        letTheProbeRunOut();
 
         assertThat(fresh.written).hasSize(3);
         assertThat(fresh.written.get(0)).startsWith("{\"type\":\"peers\"");
@@ -120,8 +124,7 @@ class TakeoverTest extends NodeOnTestClock {
         signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":6}");
         assertThat(fresh.written).as("the pings wait for the second register's answer").hasSize(1);
 
-        now.addAndGet(2_000_000_000L);
-        signaling.runTimers();
+        letTheProbeRunOut();
 
         assertThat(fresh.written).hasSize(4);
         assertThat(fresh.written.get(1)).startsWith("{\"type\":\"peers\",\"peers\":[\"bob\"");
@@ -141,8 +144,7 @@ class TakeoverTest extends NodeOnTestClock {
             signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":" + ts + "}");
         }
 
-        now.addAndGet(2_000_000_000L);
-        signaling.runTimers();
+        letTheProbeRunOut();
 
         // Each of the 256 is answered (a pong, or rate-limited like any frame over the allowance).
         assertThat(fresh.written).hasSize(1 + 256);
@@ -169,8 +171,7 @@ class TakeoverTest extends NodeOnTestClock {
         Peer newcomer = signaling.open(new RecordingTransport(), "198.51.100.7");
         signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
         signaling.closed(newcomer, 1000, "");
-        now.addAndGet(2_000_000_000L);
-        signaling.runTimers();
+        letTheProbeRunOut();
         assertThat(old.closeCode).isNull();
         assertThat(signaling.registered()).isEqualTo(1);
     }
