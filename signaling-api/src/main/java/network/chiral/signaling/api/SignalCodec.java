@@ -200,7 +200,6 @@ public final class SignalCodec implements AutoCloseable {
         return out.toString();
     }
 
-    /** Appends a JSON string. Ids seldom need escapes; when one does, JSON-P writes them. */
     /**
      * Writes a {@code peers} reply as JSON-B would (type, peers, total, then iceServers and
      * resume when set). Every newcomer gets one, with up to a thousand ids: the caller's first,
@@ -262,6 +261,7 @@ public final class SignalCodec implements AutoCloseable {
         }
     }
 
+    /** Appends a JSON string. Ids seldom need escapes; when one does, JSON-P writes them. */
     private void appendString(StringBuilder out, String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

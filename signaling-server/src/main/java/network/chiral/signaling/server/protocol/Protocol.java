@@ -141,10 +141,6 @@ public final class Protocol implements Registrations.Sockets {
     /** A frame that waited for its socket's register to be answered; see {@link Takeovers}. */
     @Override
     public void replay(Peer peer, Inbound frame) {
-        if (peer.isClosed()) {
-            // Gone while it waited: a register now would bind its id to a dead socket.
-            return;
-        }
         handle(peer, frame, clock.getAsLong());
     }
 

@@ -107,7 +107,7 @@ final class Takeovers {
     private static final class Backlog {
         private final Deque<Inbound> frames = new ArrayDeque<>();
         /** A register of the socket's awaits its answer. */
-        private boolean awaiting = true;
+        private boolean awaiting;
         /** A thread is handling the frames; no other may, or they would be handled out of order. */
         private boolean draining;
         /** Emptied and let go: the socket's frames go straight through again. */

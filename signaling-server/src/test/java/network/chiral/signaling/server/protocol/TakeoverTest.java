@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import network.chiral.signaling.api.SignalCodec;
 import network.chiral.signaling.server.auth.Identity;
 import network.chiral.signaling.server.peer.CloseCodes;
 import network.chiral.signaling.server.peer.Peer;
@@ -151,6 +152,21 @@ class TakeoverTest extends NodeOnTestClock {
         assertThat(fresh.written).filteredOn(frame -> frame.contains("\"pong\""))
                 .isNotEmpty()
                 .allSatisfy(pong -> assertThat(Integer.parseInt(pong.replaceAll("\\D", ""))).isLessThanOrEqualTo(256));
+    }
+
+    @Test
+    void aRegisterThatWaitedLeavesNoIdBehindWhenItsSocketClosedBeforeItsTurn() {
+        RecordingTransport fresh = new RecordingTransport();
+        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+        signaling.closed(newcomer, 1006, "");
+
+        // What a thread going through the waiting frames finds after the socket closed on another:
+        // the register's answer lets the id go again, as for any socket that closes mid-register.
+        signaling.protocol().replay(newcomer,
+                Inbound.of(new SignalCodec(), "{\"type\":\"register\",\"clientId\":\"carol\"}"));
+
+        assertThat(signaling.registered()).as("no id bound to a closed socket").isZero();
+        assertThat(fresh.written).isEmpty();
     }
 
     @Test
