@@ -1,8 +1,12 @@
 package network.chiral.signaling.server.embedded;
 
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.JakartaWebSocketServerContainer;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -31,9 +35,12 @@ public final class SignalingServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Node node;
     private final boolean secure;
+    private final EndpointDiscovery discovery;
 
-    private SignalingServer(Server jetty, ServerConnector connector, Node node, boolean secure) {
+    private SignalingServer(Server jetty, ServerConnector connector, Node node, boolean secure,
+            EndpointDiscovery discovery) {
         this.secure = secure;
+        this.discovery = discovery;
         this.jetty = jetty;
         this.connector = connector;
         this.node = node;
@@ -74,8 +81,12 @@ public final class SignalingServer implements AutoCloseable {
         jetty.addEventListener(lifeCycle);
 
         ServletContextHandler context = new ServletContextHandler("/");
-        JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> Deployment.install(servletContext, container, node));
+        AtomicReference<EndpointDiscovery> discovery = new AtomicReference<>();
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            ServerEndpointConfig endpoint = Deployment.install(servletContext, container, node);
+            discovery.set(EndpointDiscovery.install(context, JakartaWebSocketServerContainer.getContainer(servletContext),
+                    endpoint));
+        });
         jetty.setHandler(context);
         jetty.setStopTimeout(Node.CLOSE_GRACE.toMillis());
 
@@ -86,7 +97,7 @@ public final class SignalingServer implements AutoCloseable {
             node.stop();
             throw e;
         }
-        return new SignalingServer(jetty, connector, node, secure);
+        return new SignalingServer(jetty, connector, node, secure, discovery.get());
     }
 
     /** The port actually bound (useful when the settings asked for 0). */
@@ -126,6 +137,11 @@ public final class SignalingServer implements AutoCloseable {
     /** The peer directory, for its cluster state ({@link PeerDirectory#available()}). */
     public PeerDirectory directory() {
         return node.directory();
+    }
+
+    /** The factory of the sockets' frame handlers, which discovered the endpoint once. */
+    EndpointDiscovery discovery() {
+        return discovery;
     }
 
     /** Ends a drain under way early: the remaining sockets get their 1001 now. */

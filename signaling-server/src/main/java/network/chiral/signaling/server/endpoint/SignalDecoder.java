@@ -12,6 +12,10 @@ import network.chiral.signaling.server.peer.Utf8;
  * Text frame to {@link Inbound}. Never throws for a client's mistake: Jetty would close the
  * socket with 1003 before {@code @OnError} runs while Tomcat keeps it open, so a bad frame
  * becomes {@link Inbound.Malformed} and the same {@code error} reply on every container.
+ *
+ * <p>It keeps nothing of a frame or a socket, so one instance may decode for every socket: the
+ * embedded server makes one for all of them (see {@code EndpointDiscovery}), so nothing here may
+ * become per-socket state, and {@link #destroy} lets nothing go.
  */
 public final class SignalDecoder implements Decoder.Text<Inbound> {
     private SignalCodec codec;
@@ -37,6 +41,6 @@ public final class SignalDecoder implements Decoder.Text<Inbound> {
 
     @Override
     public void destroy() {
-        codec = null;
+        // The codec is the node's, shared by every socket.
     }
 }

@@ -6,6 +6,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 import network.chiral.signaling.server.config.Settings;
 import network.chiral.signaling.server.endpoint.Endpoints;
@@ -34,9 +35,10 @@ public final class Deployment {
      * Registers the endpoint on {@code container}, and on {@code context} the servlets and the
      * filters that answer refused upgrades with an HTTP status.
      *
+     * @return the endpoint's configuration, as registered
      * @throws DeploymentException if the container rejects the endpoint
      */
-    public static void install(ServletContext context, ServerContainer container, Node node)
+    public static ServerEndpointConfig install(ServletContext context, ServerContainer container, Node node)
             throws DeploymentException {
         Settings settings = node.settings();
         int max = settings.maxMessageBytes();
@@ -45,8 +47,9 @@ public final class Deployment {
         // Liveness is the server's own (it pings, and any frame counts): the container's idle
         // timer only backs it up for sockets that cannot even be written to.
         container.setDefaultMaxSessionIdleTimeout(settings.idleTimeout().multipliedBy(2).toMillis());
-        container.addEndpoint(Endpoints.config(new Endpoints.Wiring(node.protocol(), node.door(), node.codec(),
-                node.events(), max, settings.trustedProxies())));
+        ServerEndpointConfig endpoint = Endpoints.config(new Endpoints.Wiring(node.protocol(), node.door(), node.codec(),
+                node.events(), max, settings.trustedProxies()));
+        container.addEndpoint(endpoint);
         context.addServlet("health", new HealthServlet(node::connections, node::registered)).addMapping("/health");
         context.addServlet("not-found", new NotFoundServlet()).addMapping("/");
         // The root URL is both the endpoint and the page: upgrades are taken by the container's
@@ -65,5 +68,6 @@ public final class Deployment {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         context.addServlet("metrics", new MetricsServlet(node.metrics().registry(), settings.operations()))
                 .addMapping("/metrics");
+        return endpoint;
     }
 }
