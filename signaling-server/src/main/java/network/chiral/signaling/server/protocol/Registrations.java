@@ -1,7 +1,6 @@
 package network.chiral.signaling.server.protocol;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -41,6 +40,7 @@ final class Registrations implements Takeovers.Outcome {
     private final Answers answers;
     private final IceServers iceServers;
     private final int listLimit;
+    private final ReplyIds replyIds;
     private final Takeovers takeovers;
     private final Sockets sockets;
     private final PeerChanges changes;
@@ -67,6 +67,7 @@ final class Registrations implements Takeovers.Outcome {
         this.answers = answers;
         this.iceServers = iceServers;
         this.listLimit = listLimit;
+        this.replyIds = new ReplyIds(listLimit);
         this.takeovers = new Takeovers(probeTime, scheduler, clock, this);
         this.sockets = sockets;
         this.changes = changes;
@@ -267,22 +268,7 @@ final class Registrations implements Takeovers.Outcome {
                 changes.left(previous);
             }
         }
-        peer.send(new Peers(listFor(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null),
+        peer.send(new Peers(replyIds.forCaller(id, registration.ids()), registration.total(), iceServers.forClient(id).orElse(null),
                 peer.resumeToken()));
-    }
-
-    /** Up to the list limit of registered ids, the caller's first so that a cap never hides it. */
-    private List<String> listFor(String caller, List<String> listed) {
-        List<String> ids = new ArrayList<>(Math.min(listLimit, listed.size() + 1));
-        ids.add(caller);
-        for (String id : listed) {
-            if (ids.size() >= listLimit) {
-                break;
-            }
-            if (!id.equals(caller)) {
-                ids.add(id);
-            }
-        }
-        return ids;
     }
 }
