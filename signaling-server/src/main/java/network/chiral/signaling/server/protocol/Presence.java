@@ -3,6 +3,7 @@ package network.chiral.signaling.server.protocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import jakarta.json.spi.JsonProvider;
@@ -38,6 +39,8 @@ final class Presence {
 
     private final Duration interval;
     private final int limit;
+    /** A pushed list's ids for a socket whose own id is among those listed. */
+    private final ReplyIds ownFirst;
     private final PeerDirectory directory;
     private final Connections connections;
     private final PeerChanges changes;
@@ -48,6 +51,7 @@ final class Presence {
              Scheduler scheduler, LongSupplier clock) {
         this.interval = interval;
         this.limit = limit;
+        this.ownFirst = new ReplyIds(limit);
         this.directory = directory;
         this.connections = connections;
         this.changes = changes;
@@ -94,6 +98,8 @@ final class Presence {
         }
         tail.append("],\"total\":").append(listing.total()).append('}');
         String sharedTail = tail.toString();
+        // Looked up for every socket: a set, not a scan of the list.
+        Set<String> sharedIds = Set.copyOf(shared);
         long[] queued = {0};
         connections.forEach(peer -> {
             String own = peer.id();
@@ -109,8 +115,8 @@ final class Presence {
                 }
                 return;
             }
-            if (shared.contains(own)) {
-                peer.send(new Peers(without(own, listing.ids()), listing.total()));
+            if (sharedIds.contains(own)) {
+                peer.send(new Peers(ownFirst.forCaller(own, listing.ids()), listing.total()));
             } else {
                 peer.sendEncoded("{\"type\":\"peers\",\"peers\":[" + JSON.createValue(own) + sharedTail);
             }
@@ -127,20 +133,5 @@ final class Presence {
                     + JSON.createValue(change.id()) + "}");
         }
         return frames;
-    }
-
-    /** {@code own} first, then up to the limit of the others. */
-    private List<String> without(String own, List<String> ids) {
-        List<String> list = new ArrayList<>(limit);
-        list.add(own);
-        for (String id : ids) {
-            if (list.size() >= limit) {
-                break;
-            }
-            if (!id.equals(own)) {
-                list.add(id);
-            }
-        }
-        return list;
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The ids a {@code peers} reply lists: the caller's first, so that a cap never hides it, then
- * the directory's listing without the caller, up to the list limit in all.
+ * The ids a {@code peers} list gives one socket: its own first, so that a cap never hides it,
+ * then the directory's listing without it, up to the list limit in all. For the reply to a
+ * {@code register}, and for a pushed list whose shared encoding names the socket's own id.
  *
  * <p>The caller's id is looked up, not searched for. Searching compared it with every listed id,
  * each a string elsewhere in the heap: in a reconnect storm, a thousand cache misses for every
