@@ -18,7 +18,8 @@ import network.chiral.signaling.server.peer.TrafficEvents;
  * Who may open a socket: the decisions taken at the WebSocket upgrade, before any socket
  * exists. In order: the server must be accepting (not draining), the origin and the address
  * within their limits, and the credential or the client certificate, if one is required at the
- * upgrade, valid. Every refusal is logged and counted here.
+ * upgrade, valid. Every refusal is counted here, and logged at most once a second per reason
+ * ({@link RefusalLog}).
  */
 public final class Door {
     private static final Logger LOG = LoggerFactory.getLogger(Door.class);
@@ -28,6 +29,7 @@ public final class Door {
     private final Admission admission;
     private final Authenticator authenticator;
     private final TrafficEvents events;
+    private final RefusalLog refusals = new RefusalLog(System::nanoTime, Door::warn);
 
     public Door(Connections connections, Admission admission, Authenticator authenticator, TrafficEvents events) {
         this.connections = connections;
@@ -82,9 +84,17 @@ public final class Door {
         Optional<Turned> turned = decide(origin, address, credential, certificate);
         turned.ifPresent(t -> {
             events.refused(t.label());
-            LOG.atWarn().addKeyValue("reason", t.label()).addKeyValue("remote", address).log("connection refused");
+            refusals.refused(t.label(), address);
         });
         return turned;
+    }
+
+    private static void warn(String reason, String remote, long suppressed) {
+        var line = LOG.atWarn().addKeyValue("reason", reason).addKeyValue("remote", remote);
+        if (suppressed > 0) {
+            line = line.addKeyValue("suppressed", suppressed);
+        }
+        line.log("connection refused");
     }
 
     private Optional<Turned> decide(String origin, String address, String credential, X509Certificate certificate) {
