@@ -29,6 +29,19 @@ class TakeoverTest extends NodeOnTestClock {
         return peer;
     }
 
+    /** A new socket, from another address than the holders', that sends {@code frames} in order. */
+    private Peer newcomer(RecordingTransport transport, String... frames) {
+        Peer peer = signaling.open(transport, "198.51.100.7");
+        for (String frame : frames) {
+            signaling.receive(peer, frame);
+        }
+        return peer;
+    }
+
+    private static String register(String id) {
+        return "{\"type\":\"register\",\"clientId\":\"" + id + "\"}";
+    }
+
     /** The probe time (1 s here) passes, and then some, with no sign of life from the holder. */
     private void letTheProbeRunOut() {
         now.addAndGet(2_000_000_000L);
@@ -42,9 +55,7 @@ class TakeoverTest extends NodeOnTestClock {
         RecordingTransport bobSocket = new RecordingTransport();
         Peer bob = registered(bobSocket, "bob");
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
-
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(fresh, register("alice"));
         assertThat(fresh.written).as("no answer while the holder is probed").isEmpty();
         assertThat(old.pings).as("the holder is pinged").isEqualTo(1);
         signaling.receive(bob, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":{\"n\":1}}");
@@ -68,9 +79,7 @@ class TakeoverTest extends NodeOnTestClock {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
-
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(fresh, register("alice"));
         now.addAndGet(1_000_000);
         signaling.heard(holder);
 
@@ -86,7 +95,7 @@ class TakeoverTest extends NodeOnTestClock {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(fresh, register("alice"));
         signaling.receive(holder, "{\"type\":\"ping\",\"ts\":1}");
         assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
     }
@@ -95,10 +104,8 @@ class TakeoverTest extends NodeOnTestClock {
     void theNewcomersOtherFramesWaitAndAreAnsweredInOrderAfterItsRegister() {
         registered(new RecordingTransport(), "alice");
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
-        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
-        signaling.receive(newcomer, "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
+        newcomer(fresh, register("alice"), "{\"type\":\"ping\",\"ts\":5}",
+                "{\"type\":\"offer\",\"to\":\"alice\",\"sdp\":1}");
         assertThat(fresh.written).isEmpty();
 
         letTheProbeRunOut();
@@ -114,10 +121,7 @@ class TakeoverTest extends NodeOnTestClock {
         Peer alice = registered(new RecordingTransport(), "alice");
         registered(new RecordingTransport(), "bob");
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"bob\"}");
-        signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":5}");
+        Peer newcomer = newcomer(fresh, register("alice"), register("bob"), "{\"type\":\"ping\",\"ts\":5}");
 
         // Alice is alive: the first claim is refused, and the second, replayed, probes bob.
         signaling.heard(alice);
@@ -139,8 +143,7 @@ class TakeoverTest extends NodeOnTestClock {
     void aNewcomerFloodingWhileItWaitsHasOnlyTheFirst256FramesAnswered() {
         registered(new RecordingTransport(), "alice");
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        Peer newcomer = newcomer(fresh, register("alice"));
         for (int ts = 1; ts <= 300; ts++) {
             signaling.receive(newcomer, "{\"type\":\"ping\",\"ts\":" + ts + "}");
         }
@@ -157,7 +160,7 @@ class TakeoverTest extends NodeOnTestClock {
     @Test
     void aRegisterThatWaitedLeavesNoIdBehindWhenItsSocketClosedBeforeItsTurn() {
         RecordingTransport fresh = new RecordingTransport();
-        Peer newcomer = signaling.open(fresh, "198.51.100.7");
+        Peer newcomer = newcomer(fresh);
         signaling.closed(newcomer, 1006, "");
 
         // What a thread going through the waiting frames finds after the socket closed on another:
@@ -174,7 +177,7 @@ class TakeoverTest extends NodeOnTestClock {
         RecordingTransport old = new RecordingTransport();
         Peer holder = registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(fresh, register("alice"));
         signaling.closed(holder, 1006, "");
         assertThat(fresh.written).singleElement().asString().startsWith("{\"type\":\"peers\",\"peers\":[\"alice\"");
         assertThat(old.closeCode).as("already gone: not closed again").isNull();
@@ -184,8 +187,7 @@ class TakeoverTest extends NodeOnTestClock {
     void aNewcomerThatLeavesDuringTheProbeLeavesTheHolderAlone() {
         RecordingTransport old = new RecordingTransport();
         registered(old, "alice");
-        Peer newcomer = signaling.open(new RecordingTransport(), "198.51.100.7");
-        signaling.receive(newcomer, "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        Peer newcomer = newcomer(new RecordingTransport(), register("alice"));
         signaling.closed(newcomer, 1000, "");
         letTheProbeRunOut();
         assertThat(old.closeCode).isNull();
@@ -195,7 +197,7 @@ class TakeoverTest extends NodeOnTestClock {
     @Test
     void aSecondClaimWhileOneIsBeingDecidedIsRefusedAtOnce() {
         registered(new RecordingTransport(), "alice");
-        signaling.receive(signaling.open(new RecordingTransport(), "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(new RecordingTransport(), register("alice"));
         RecordingTransport third = new RecordingTransport();
         signaling.receive(signaling.open(third, "198.51.100.8"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
         assertThat(third.written).singleElement().asString().contains("\"code\":\"id-taken\"");
@@ -208,7 +210,7 @@ class TakeoverTest extends NodeOnTestClock {
         RecordingTransport old = new RecordingTransport();
         registered(old, "alice");
         RecordingTransport fresh = new RecordingTransport();
-        signaling.receive(signaling.open(fresh, "198.51.100.7"), "{\"type\":\"register\",\"clientId\":\"alice\"}");
+        newcomer(fresh, register("alice"));
         assertThat(fresh.written).singleElement().asString().contains("\"code\":\"id-taken\"");
         assertThat(old.pings).isZero();
     }
